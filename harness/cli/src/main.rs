@@ -1,0 +1,5 @@
+//! `racetrack`: see `racetrack --help`.
+
+fn main() -> std::process::ExitCode {
+    racetrack::cli::main(racetrack_cli::SCENARIOS)
+}

@@ -1,0 +1,61 @@
+//! loom: exhaustive DPOR exploration, optionally preemption-bounded.
+//!
+//! loom explores in a deterministic order, so the n-th execution of the same model under the same
+//! bound is always the same schedule: the token's schedule field is `pb<bound>-i<n>` (`pbx` when
+//! unbounded), and replaying explores again up to execution n.
+
+use super::{threads_body, Executions, Exploration, Job};
+use crate::scheduler::SchedulerId;
+use models::sync::Engine;
+
+pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
+    let body = threads_body(job, SchedulerId::Loom)?;
+    let (bound, limit) = match job.replay {
+        None => (job.budget.preemption_bound, job.budget.schedules),
+        Some(schedule) => parse(schedule)?,
+    };
+
+    // Every field set explicitly: loom's defaults read LOOM_* environment variables, and a cell
+    // must not change verdict with the caller's environment.
+    let mut builder = ::loom::model::Builder::new();
+    builder.preemption_bound = bound;
+    builder.max_permutations = Some(limit as usize);
+    builder.checkpoint_interval = 1; // loom checks max_permutations only at checkpoints
+    builder.checkpoint_file = None;
+    builder.max_duration = None;
+    builder.log = false;
+    builder.location = false;
+
+    let executions = Executions::new(job.scenario);
+    let f = executions.body(Engine::Loom, body, job.variant);
+    let (schedules, failure) = executions.run(|| builder.check(f), |n| format!("{}-i{n}", format_bound(bound)));
+    if let (Some(_), Some(found)) = (job.replay, &failure) {
+        if schedules != limit {
+            return Err(format!("replay failed at execution {schedules}, not {limit}: {}", found.message));
+        }
+    }
+    Ok(Exploration {
+        schedules,
+        exhaustive: failure.is_none() && schedules < limit,
+        bound: Some(match bound {
+            Some(b) => format!("preemption bound {b}"),
+            None => "unbounded".to_owned(),
+        }),
+        virtual_ms: None,
+        failure,
+    })
+}
+
+fn format_bound(bound: Option<usize>) -> String {
+    bound.map_or("pbx".to_owned(), |b| format!("pb{b}"))
+}
+
+fn parse(schedule: &str) -> Result<(Option<usize>, u64), String> {
+    let bad = || format!("loom schedule '{schedule}' is not of the form pb<bound>-i<execution> (or pbx-i<execution>)");
+    let (bound, n) = schedule.split_once("-i").ok_or_else(bad)?;
+    let bound = match bound.strip_prefix("pb").ok_or_else(bad)? {
+        "x" => None,
+        b => Some(b.parse().map_err(|_| bad())?),
+    };
+    Ok((bound, n.parse().map_err(|_| bad())?))
+}

@@ -1,0 +1,125 @@
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A controlled scheduler (backend) a scenario can run under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SchedulerId {
+    /// loom: exhaustive DPOR model checking, optionally preemption-bounded.
+    Loom,
+    /// shuttle's random scheduler.
+    ShuttleRandom,
+    /// shuttle's PCT (probabilistic concurrency testing) scheduler.
+    ShuttlePct,
+    /// shuttle's depth-first (exhaustive) scheduler.
+    ShuttleDfs,
+    /// shuttle's uniform random walk scheduler.
+    ShuttleUrw,
+    /// tokio current-thread runtime with paused virtual time.
+    TokioPaused,
+    /// turmoil's simulated network, seeded.
+    Turmoil,
+    /// Real OS threads, sockets, files and processes, many iterations. Reports a rate.
+    Stress,
+}
+
+impl SchedulerId {
+    /// Every scheduler, in the order reports list them.
+    pub const ALL: [SchedulerId; 8] = [
+        SchedulerId::Loom,
+        SchedulerId::ShuttleRandom,
+        SchedulerId::ShuttlePct,
+        SchedulerId::ShuttleDfs,
+        SchedulerId::ShuttleUrw,
+        SchedulerId::TokioPaused,
+        SchedulerId::Turmoil,
+        SchedulerId::Stress,
+    ];
+
+    /// The id used on the command line, in tokens and in reports.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SchedulerId::Loom => "loom",
+            SchedulerId::ShuttleRandom => "shuttle-random",
+            SchedulerId::ShuttlePct => "shuttle-pct",
+            SchedulerId::ShuttleDfs => "shuttle-dfs",
+            SchedulerId::ShuttleUrw => "shuttle-urw",
+            SchedulerId::TokioPaused => "tokio-paused",
+            SchedulerId::Turmoil => "turmoil",
+            SchedulerId::Stress => "stress",
+        }
+    }
+
+    /// Whether `racetrack run` gates on it. Stress runs on the real machine and only reports a
+    /// rate; it has its own command.
+    pub const fn is_gate(self) -> bool {
+        !matches!(self, SchedulerId::Stress)
+    }
+
+    /// The list of accepted ids, for error messages.
+    pub fn accepted() -> String {
+        Self::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+impl fmt::Display for SchedulerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SchedulerId {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        // Test modules spell ids with underscores (`shuttle_pct::fixed_holds`).
+        let s = s.replace('_', "-");
+        Self::ALL
+            .into_iter()
+            .find(|id| id.as_str() == s)
+            .ok_or_else(|| format!("unknown scheduler '{s}': expected one of {}", Self::accepted()))
+    }
+}
+
+/// How much a scheduler may explore for one cell.
+///
+/// `schedules` bounds executions (loom permutations, shuttle iterations, turmoil/tokio seeds).
+/// The other fields only mean something to the schedulers named in their docs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Budget {
+    /// Executions to explore at most (`--budget` overrides it).
+    pub schedules: u64,
+    /// loom: preemption bound (`None` explores every interleaving).
+    pub preemption_bound: Option<usize>,
+    /// shuttle-pct: bug depth to target.
+    pub pct_depth: usize,
+    /// tokio-paused / turmoil: virtual time one execution may take before it counts as stalled.
+    pub virtual_time: Duration,
+}
+
+impl Budget {
+    /// A budget of `schedules` executions with the schedulers' defaults for everything else.
+    pub const fn schedules(schedules: u64) -> Self {
+        Budget { schedules, preemption_bound: None, pct_depth: 3, virtual_time: Duration::from_secs(60) }
+    }
+
+    /// Sets loom's preemption bound.
+    pub const fn preemptions(mut self, bound: usize) -> Self {
+        self.preemption_bound = Some(bound);
+        self
+    }
+
+    /// Sets shuttle-pct's depth.
+    pub const fn depth(mut self, depth: usize) -> Self {
+        self.pct_depth = depth;
+        self
+    }
+
+    /// Sets the virtual-time limit of one execution.
+    pub const fn virtual_time(mut self, limit: Duration) -> Self {
+        self.virtual_time = limit;
+        self
+    }
+}

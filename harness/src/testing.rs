@@ -1,0 +1,74 @@
+//! Per-scenario tests: [`scheduler_tests!`](crate::scheduler_tests) writes
+//! `<scheduler>::buggy_is_detected` and `<scheduler>::fixed_holds` for each scheduler named.
+
+use crate::engines::{run_cell, RunOptions};
+use crate::outcome::{CellResult, Verdict};
+use crate::scenario::Scenario;
+use crate::scheduler::SchedulerId;
+use models::Variant;
+
+/// Runs one cell in this process and panics, with the whole result, unless it met its
+/// expectation. Returns the result for further checks.
+#[track_caller]
+pub fn expect(scenario: &Scenario, scheduler: &str, variant: Variant) -> CellResult {
+    let scheduler: SchedulerId = scheduler.parse().unwrap_or_else(|e| panic!("{e}"));
+    let result = run_cell(scenario, scheduler, variant, &RunOptions::default());
+    assert!(result.ok, "{}", describe(&result));
+    if result.verdict == Verdict::Detected {
+        // What a developer reading the test log needs to reproduce it.
+        println!("{}", describe(&result));
+    }
+    result
+}
+
+/// A cell result in words, with its replay line and trace.
+pub fn describe(r: &CellResult) -> String {
+    let mut text = format!(
+        "{} under {} ({}): expected {}, got {} after {} schedule(s){}\n",
+        r.scenario,
+        r.scheduler,
+        r.variant,
+        r.expected,
+        r.verdict,
+        r.schedules,
+        if r.exhaustive { ", space exhausted" } else { "" }
+    );
+    if let Some(failure) = &r.failure {
+        text.push_str(&format!("failure: {failure}\n"));
+    }
+    if let Some(token) = &r.replay {
+        text.push_str(&format!("reproduce with: racetrack replay {token}\n"));
+    }
+    if let Some(trace) = &r.trace {
+        text.push_str(trace);
+    }
+    text
+}
+
+/// Writes, for each scheduler named, a module with `buggy_is_detected` and `fixed_holds`.
+///
+/// ```ignore
+/// racetrack::scheduler_tests!(janitor_toctou::SCENARIO, loom, shuttle_pct, shuttle_random);
+/// // → loom::buggy_is_detected, loom::fixed_holds, shuttle_pct::buggy_is_detected, …
+/// ```
+#[macro_export]
+macro_rules! scheduler_tests {
+    ($scenario:expr, $($scheduler:ident),+ $(,)?) => {
+        $(
+            mod $scheduler {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[test]
+                fn buggy_is_detected() {
+                    $crate::testing::expect(&$scenario, stringify!($scheduler), $crate::models::Variant::Buggy);
+                }
+
+                #[test]
+                fn fixed_holds() {
+                    $crate::testing::expect(&$scenario, stringify!($scheduler), $crate::models::Variant::Fixed);
+                }
+            }
+        )+
+    };
+}

@@ -1,0 +1,74 @@
+use super::engine::Engine;
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+
+/// A mutual-exclusion lock on the current [`Engine`]. `lock()` never reports poisoning.
+pub struct Mutex<T>(pub(super) Inner<T>);
+
+pub(super) enum Inner<T> {
+    Std(std::sync::Mutex<T>),
+    Loom(loom::sync::Mutex<T>),
+    Shuttle(shuttle::sync::Mutex<T>),
+}
+
+/// The guard of a [`Mutex`]; the lock is released when it drops.
+pub struct MutexGuard<'a, T>(pub(super) Guard<'a, T>);
+
+pub(super) enum Guard<'a, T> {
+    Std(std::sync::MutexGuard<'a, T>),
+    Loom(loom::sync::MutexGuard<'a, T>),
+    Shuttle(shuttle::sync::MutexGuard<'a, T>),
+}
+
+impl<T> Mutex<T> {
+    /// A new unlocked mutex holding `value`.
+    pub fn new(value: T) -> Self {
+        Self(match Engine::current() {
+            Engine::Std => Inner::Std(std::sync::Mutex::new(value)),
+            Engine::Loom => Inner::Loom(loom::sync::Mutex::new(value)),
+            Engine::Shuttle => Inner::Shuttle(shuttle::sync::Mutex::new(value)),
+        })
+    }
+
+    /// Blocks until the lock is held.
+    pub fn lock(&self) -> MutexGuard<'_, T> {
+        MutexGuard(match &self.0 {
+            Inner::Std(m) => Guard::Std(m.lock().unwrap_or_else(|e| e.into_inner())),
+            Inner::Loom(m) => Guard::Loom(m.lock().unwrap_or_else(|e| e.into_inner())),
+            Inner::Shuttle(m) => Guard::Shuttle(m.lock().unwrap_or_else(|e| e.into_inner())),
+        })
+    }
+}
+
+impl<T: Default> Default for Mutex<T> {
+    fn default() -> Self {
+        Self::new(T::default())
+    }
+}
+
+impl<T> fmt::Debug for Mutex<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Mutex { .. }")
+    }
+}
+
+impl<T> Deref for MutexGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        match &self.0 {
+            Guard::Std(g) => g,
+            Guard::Loom(g) => g,
+            Guard::Shuttle(g) => g,
+        }
+    }
+}
+
+impl<T> DerefMut for MutexGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        match &mut self.0 {
+            Guard::Std(g) => g,
+            Guard::Loom(g) => g,
+            Guard::Shuttle(g) => g,
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! One execution of the race, on `models::sync` threads.
+
+use models::sync::thread;
+use models::task_worker::{Request, Response, Script, Transcript, Worker};
+use models::Variant;
+use racetrack::{liveness, safety};
+
+fn execute(task: &str, script: Script) -> Request {
+    Request::Execute { task: task.to_owned(), script, main_queue: false }
+}
+
+fn failure(task: &str, error: &str) -> Response {
+    Response::Failure { task: task.to_owned(), error: error.to_owned() }
+}
+
+/// The receiver (this thread) handles a healthy task while one janitor pass runs; then a task
+/// that dies and one that exits, each swept by the next janitor pass.
+pub fn run(variant: Variant) {
+    let transcript = Transcript::new();
+    let worker = Worker::new(variant, transcript.clone());
+
+    // Under a model checker time does not pass: each cleanup_threads call is one janitor period.
+    let janitor = {
+        let worker = worker.clone();
+        thread::Builder::new().name("janitor").spawn(move || worker.cleanup_threads())
+    };
+    worker.process_request(execute("healthy", Script::Return(42)));
+    janitor.join().expect("the janitor pass panicked");
+
+    worker.process_request(execute("dies", Script::Die));
+    worker.process_request(execute("exits", Script::Exit(123)));
+    worker.join_task_threads();
+    worker.cleanup_threads();
+
+    let healthy = transcript.for_task("healthy");
+    safety!(
+        !healthy.contains(&failure("healthy", "thread death")),
+        "healthy task failed with \"thread death\" (its responses: {healthy:?})"
+    );
+    safety!(healthy == [Response::Completion { task: "healthy".into(), output: 42 }], "healthy task reported {healthy:?}");
+    let dies = transcript.for_task("dies");
+    liveness!(dies == [failure("dies", "thread death")], "a task whose thread died was reported as {dies:?}");
+    let exits = transcript.for_task("exits");
+    liveness!(exits == [failure("exits", "SystemExit: 123")], "a task that called sys.exit was reported as {exits:?}");
+    liveness!(worker.pending_tasks().is_empty(), "tasks left in the table: {:?}", worker.pending_tasks());
+}
