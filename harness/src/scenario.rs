@@ -6,6 +6,11 @@ use models::Variant;
 /// [`safety!`](crate::safety) and [`liveness!`](crate::liveness), which panic on a violation.
 pub type ThreadsBody = fn(Variant);
 
+/// A program a scenario runs as a real child process in its stress run: `racetrack __role
+/// <scenario> <name> [args…]` calls it with the args and exits with what it returns. (A stress
+/// run finds the `racetrack` binary as `std::env::current_exe()`.)
+pub type RoleFn = fn(&[String]) -> i32;
+
 /// A documented race: the model's workload, its oracles, and the schedulers it runs under.
 ///
 /// Built in a `const` with the builder methods, so that adding a scenario is one declaration:
@@ -43,12 +48,14 @@ pub struct Scenario {
     pub schedulers: &'static [(SchedulerId, Budget)],
     /// The real-OS stress run behind `racetrack stress`.
     pub stress: Option<StressFn>,
+    /// Child-process programs its stress run starts, by name.
+    pub roles: &'static [(&'static str, RoleFn)],
 }
 
 impl Scenario {
     /// A scenario with no workload and no schedulers yet.
     pub const fn new(id: &'static str, seed: &'static str, title: &'static str) -> Self {
-        Scenario { id, seed, title, safety: "", liveness: "", threads: None, schedulers: &[], stress: None }
+        Scenario { id, seed, title, safety: "", liveness: "", threads: None, schedulers: &[], stress: None, roles: &[] }
     }
 
     /// Describes the two oracles (for `racetrack list` and reports).
@@ -73,6 +80,12 @@ impl Scenario {
     /// Sets the real-OS stress run.
     pub const fn stress(mut self, run: StressFn) -> Self {
         self.stress = Some(run);
+        self
+    }
+
+    /// Sets the child-process programs of the stress run.
+    pub const fn roles(mut self, roles: &'static [(&'static str, RoleFn)]) -> Self {
+        self.roles = roles;
         self
     }
 

@@ -5,9 +5,11 @@
 
 use super::{threads_body, Executions, Exploration, Job};
 use crate::scheduler::SchedulerId;
-use models::sync::Engine;
-use ::shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, ReplayScheduler, Scheduler, UrwRandomScheduler};
+use ::shuttle::scheduler::{
+    DfsScheduler, PctScheduler, RandomScheduler, ReplayScheduler, Scheduler, UrwRandomScheduler,
+};
 use ::shuttle::{Config, FailurePersistence, Runner};
+use models::sync::Engine;
 use shuttle_engine::runtime::execution::CurrentSchedule;
 use shuttle_engine::scheduler::serialization::{deserialize_schedule, serialize_schedule};
 
@@ -48,7 +50,10 @@ pub(crate) fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Explorati
     std::panic::set_hook(previous_hook);
     Ok(Exploration {
         schedules,
-        exhaustive: scheduler == SchedulerId::ShuttleDfs && job.replay.is_none() && failure.is_none() && schedules < n as u64,
+        exhaustive: scheduler == SchedulerId::ShuttleDfs
+            && job.replay.is_none()
+            && failure.is_none()
+            && schedules < n as u64,
         bound,
         virtual_ms: None,
         failure,

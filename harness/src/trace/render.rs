@@ -17,7 +17,9 @@ pub(super) fn interleaving(steps: &[Step]) -> String {
     }
     let widths: Vec<usize> = actors
         .iter()
-        .map(|a| steps.iter().filter(|s| s.actor == *a).map(|s| s.text.chars().count()).chain([a.len()]).max().unwrap_or(0))
+        .map(|a| {
+            steps.iter().filter(|s| s.actor == *a).map(|s| s.text.chars().count()).chain([a.len()]).max().unwrap_or(0)
+        })
         .collect();
     let number_width = steps.len().to_string().len().max(4);
 

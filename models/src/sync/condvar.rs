@@ -32,7 +32,11 @@ impl Condvar {
     }
 
     /// Waits while `condition` holds.
-    pub fn wait_while<'a, T>(&self, mut guard: MutexGuard<'a, T>, mut condition: impl FnMut(&mut T) -> bool) -> MutexGuard<'a, T> {
+    pub fn wait_while<'a, T>(
+        &self,
+        mut guard: MutexGuard<'a, T>,
+        mut condition: impl FnMut(&mut T) -> bool,
+    ) -> MutexGuard<'a, T> {
         while condition(&mut guard) {
             guard = self.wait(guard);
         }

@@ -37,7 +37,10 @@ pub fn run(variant: Variant) {
         !healthy.contains(&failure("healthy", "thread death")),
         "healthy task failed with \"thread death\" (its responses: {healthy:?})"
     );
-    safety!(healthy == [Response::Completion { task: "healthy".into(), output: 42 }], "healthy task reported {healthy:?}");
+    safety!(
+        healthy == [Response::Completion { task: "healthy".into(), output: 42 }],
+        "healthy task reported {healthy:?}"
+    );
     let dies = transcript.for_task("dies");
     liveness!(dies == [failure("dies", "thread death")], "a task whose thread died was reported as {dies:?}");
     let exits = transcript.for_task("exits");
