@@ -3,6 +3,7 @@
 //! | module | component | seed |
 //! |---|---|---|
 //! | [`task_worker`] | Appose's task worker and its janitor | `002_1ca0eba1ff21f61e.txt` |
+//! | [`api_client`] + [`kernel`] | hermes' interruptible API client, kanban db; real and simulated fd table | `001_465c57c5f9a84ab7.txt` |
 //!
 //! Every model takes a [`Variant`] at construction: `Buggy` is the code before the seed's fix,
 //! `Fixed` the code after it. Models get every synchronisation primitive from [`sync`], so one
@@ -22,6 +23,8 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod api_client;
+pub mod kernel;
 pub mod sync;
 pub mod task_worker;
 mod variant;

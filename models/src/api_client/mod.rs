@@ -1,0 +1,35 @@
+//! The hermes agent process of seed `001_465c57c5f9a84ab7.txt` (NousResearch/hermes-agent#29544,
+//! fixes #29507): an interruptible OpenAI API client and, in the same process, the kanban
+//! dispatcher with its SQLite database. All of it reaches the outside world through a
+//! [`Kernel`](crate::kernel::Kernel), real or simulated.
+//!
+//! The race, in the seed's five steps: the worker thread's TLS BIO caches its socket's fd N; an
+//! interrupt on a stranger thread runs [`force_close_tcp_sockets`] (shutdown **and** close) and
+//! `client.close()`; the kanban dispatcher's next `open` gets N (lowest free); the worker
+//! unblocks and flushes one last 24-byte TLS record to N; the record lands on the database
+//! header.
+//!
+//! - [`Variant::Buggy`](crate::Variant): the stranger pops the holder and fully closes.
+//! - [`Variant::Fixed`](crate::Variant): prong 1, `force_close_tcp_sockets` only shuts down;
+//!   prong 2, a stranger only aborts (`deferred_close=stranger_thread`) and the owner's `finally`
+//!   pops the holder and closes. Prong 3, [`validate_sqlite_header`], is in both.
+//!
+//! | file | what |
+//! |---|---|
+//! | `agent.rs` | [`Agent`]: `interruptible_api_call`, `interrupt`, the owner-stamped holder |
+//! | `http.rs` | [`OpenAiClient`] (pool, `close`) and [`force_close_tcp_sockets`] |
+//! | `tls.rs` | [`TlsStream`]: the BIO's cached integer and the late 24-byte record |
+//! | `socket.rs` | [`PySocket`]: `socket.socket`'s swap-to-minus-one close |
+//! | `kanban_db.rs` | [`KanbanDb`]: open + header check |
+
+mod agent;
+mod http;
+mod kanban_db;
+mod socket;
+mod tls;
+
+pub use agent::{Agent, ApiError};
+pub use http::{force_close_tcp_sockets, HttpError, OpenAiClient};
+pub use kanban_db::{hex, new_database_image, validate_sqlite_header, DbError, KanbanDb, HEADER_LEN, SQLITE_MAGIC};
+pub use socket::PySocket;
+pub use tls::{late_record, TlsStream, RECORD_HEADER, RECORD_LEN, RECORD_PAYLOAD};

@@ -1,0 +1,147 @@
+//! The simulated kernel's state: the fd table, the open file descriptions it points at, the
+//! files' contents, and an audit of every write and close (what an `strace` of the process
+//! would show, with the object each integer named at the time).
+
+use super::Fd;
+use std::collections::BTreeMap;
+use std::io;
+
+/// An `io::Error` carrying `errno`, as the real kernel reports it.
+pub(super) fn errno(code: i32) -> io::Error {
+    io::Error::from_raw_os_error(code)
+}
+
+/// One write, as the kernel saw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WriteRecord {
+    /// The thread that called `write`.
+    pub writer: String,
+    /// The integer it wrote through.
+    pub fd: Fd,
+    /// Bytes written.
+    pub len: usize,
+    /// File offset the bytes landed at (`None` for a socket).
+    pub offset: Option<u64>,
+}
+
+/// What an open file description is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// Inherited stdin, stdout or stderr.
+    Stdio,
+    /// A connected TCP socket; the peer never answers (a slow upstream).
+    Socket { rd_shut: bool, wr_shut: bool },
+    /// A regular file and this description's offset.
+    File { path: String, offset: u64 },
+}
+
+/// One open file description (what an fd integer points at), with its audit trail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Description {
+    /// What it is: `tcp api.openai.com:443`, `kanban.db`, `stdout`.
+    pub name: String,
+    /// The thread that created it (`open`, `connect`).
+    pub opened_by: String,
+    /// Whether it is a socket.
+    pub is_socket: bool,
+    /// Every thread that released it with `close`, in order (more than one is a double close).
+    pub closed_by: Vec<String>,
+    /// Every write that landed in it.
+    pub writes: Vec<WriteRecord>,
+    pub(super) kind: Kind,
+}
+
+/// The process's fd table and the kernel objects behind it.
+#[derive(Debug)]
+pub(super) struct Table {
+    /// fd → index into `descriptions`.
+    pub fds: BTreeMap<Fd, usize>,
+    pub descriptions: Vec<Description>,
+    /// File contents by path (the inodes).
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// The client's read timeout has passed: a `recv` with nothing to read gives up.
+    pub read_timeout_elapsed: bool,
+}
+
+impl Table {
+    /// A table with stdin, stdout and stderr on 0, 1 and 2.
+    pub fn new() -> Self {
+        let mut table = Table {
+            fds: BTreeMap::new(),
+            descriptions: Vec::new(),
+            files: BTreeMap::new(),
+            read_timeout_elapsed: false,
+        };
+        for name in ["stdin", "stdout", "stderr"] {
+            table.install(name.to_owned(), "init", Kind::Stdio);
+        }
+        table
+    }
+
+    /// Creates a description and gives it the lowest free integer (POSIX).
+    pub fn install(&mut self, name: String, opened_by: &str, kind: Kind) -> Fd {
+        let fd = (0..).find(|fd| !self.fds.contains_key(fd)).expect("an fd table has a free integer");
+        let is_socket = matches!(kind, Kind::Socket { .. });
+        self.descriptions.push(Description {
+            name,
+            opened_by: opened_by.to_owned(),
+            is_socket,
+            closed_by: Vec::new(),
+            writes: Vec::new(),
+            kind,
+        });
+        self.fds.insert(fd, self.descriptions.len() - 1);
+        fd
+    }
+
+    /// The description `fd` names now, or `EBADF`.
+    pub fn lookup(&self, fd: Fd) -> io::Result<usize> {
+        self.fds.get(&fd).copied().ok_or_else(|| errno(libc::EBADF))
+    }
+
+    /// Writes `data` through `fd`; returns the description's name and the file offset used.
+    pub fn write(&mut self, writer: &str, fd: Fd, data: &[u8]) -> io::Result<(String, Option<u64>)> {
+        let index = self.lookup(fd)?;
+        let d = &mut self.descriptions[index];
+        let offset = match &mut d.kind {
+            Kind::Stdio => None,
+            Kind::Socket { wr_shut: true, .. } => return Err(errno(libc::EPIPE)),
+            Kind::Socket { .. } => None,
+            Kind::File { path, offset } => {
+                let at = *offset;
+                let contents = self.files.get_mut(path.as_str()).expect("an open file has contents");
+                let end = at as usize + data.len();
+                if contents.len() < end {
+                    contents.resize(end, 0);
+                }
+                contents[at as usize..end].copy_from_slice(data);
+                *offset += data.len() as u64;
+                Some(at)
+            }
+        };
+        d.writes.push(WriteRecord { writer: writer.to_owned(), fd, len: data.len(), offset });
+        Ok((d.name.clone(), offset))
+    }
+
+    /// Reads from a file description at `offset`.
+    pub fn pread(&self, fd: Fd, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        match &self.descriptions[self.lookup(fd)?].kind {
+            Kind::File { path, .. } => {
+                let contents = &self.files[path.as_str()];
+                let from = (offset as usize).min(contents.len());
+                let n = buf.len().min(contents.len() - from);
+                buf[..n].copy_from_slice(&contents[from..from + n]);
+                Ok(n)
+            }
+            _ => Err(errno(libc::ESPIPE)),
+        }
+    }
+
+    /// The socket state of the description at `index`, or `ENOTSOCK`.
+    pub fn socket_mut(&mut self, index: usize) -> io::Result<(&mut bool, &mut bool)> {
+        match &mut self.descriptions[index].kind {
+            Kind::Socket { rd_shut, wr_shut } => Ok((rd_shut, wr_shut)),
+            _ => Err(errno(libc::ENOTSOCK)),
+        }
+    }
+}
