@@ -65,3 +65,6 @@ pub trait Kernel: std::fmt::Debug + Send + Sync + 'static {
 pub fn is_timeout(error: &io::Error) -> bool {
     matches!(error.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
 }
+
+#[cfg(test)]
+mod tests;

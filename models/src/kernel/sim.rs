@@ -53,6 +53,32 @@ impl SimKernel {
         self.table.lock().descriptions.clone()
     }
 
+    /// `recv` on a socket whose peer never answers: returns at shutdown or at the read timeout.
+    fn blocking_recv(&self, fd: Fd, _buf: &mut [u8]) -> io::Result<usize> {
+        let mut table = self.table.lock();
+        // The call holds the description, not the integer: a close of `fd` on another thread
+        // neither wakes it nor ends it (Linux), only a shutdown does.
+        let index = table.lookup(fd)?;
+        table.socket_mut(index)?;
+        let mut announced = false;
+        loop {
+            let timed_out = table.read_timeout_elapsed;
+            let (rd_shut, _) = table.socket_mut(index)?;
+            if *rd_shut {
+                info!("recv(fd {fd}) returns EOF: socket shut down");
+                return Ok(0);
+            }
+            if timed_out {
+                return Err(errno(libc::EAGAIN));
+            }
+            if !announced {
+                info!("recv(fd {fd}) blocks");
+                announced = true;
+            }
+            table = self.wakeup.wait(table);
+        }
+    }
+
     /// Writes that landed in an object the writer did not open, in words: each one is bytes
     /// meant for one object written into another through a recycled integer.
     pub fn foreign_writes(&self) -> Vec<String> {
@@ -139,33 +165,5 @@ impl Kernel for SimKernel {
         let index = table.fds.remove(&fd).ok_or_else(|| errno(libc::EBADF))?;
         table.descriptions[index].closed_by.push(thread::current_name());
         Ok(())
-    }
-}
-
-impl SimKernel {
-    /// `recv` on a socket whose peer never answers: returns at shutdown or at the read timeout.
-    fn blocking_recv(&self, fd: Fd, _buf: &mut [u8]) -> io::Result<usize> {
-        let mut table = self.table.lock();
-        // The call holds the description, not the integer: a close of `fd` on another thread
-        // neither wakes it nor ends it (Linux), only a shutdown does.
-        let index = table.lookup(fd)?;
-        table.socket_mut(index)?;
-        let mut announced = false;
-        loop {
-            let timed_out = table.read_timeout_elapsed;
-            let (rd_shut, _) = table.socket_mut(index)?;
-            if *rd_shut {
-                info!("recv(fd {fd}) returns EOF: socket shut down");
-                return Ok(0);
-            }
-            if timed_out {
-                return Err(errno(libc::EAGAIN));
-            }
-            if !announced {
-                info!("recv(fd {fd}) blocks");
-                announced = true;
-            }
-            table = self.wakeup.wait(table);
-        }
     }
 }
