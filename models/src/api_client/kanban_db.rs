@@ -93,6 +93,11 @@ impl KanbanDb {
         Ok(KanbanDb { kernel, fd })
     }
 
+    /// One dispatcher tick: open (with the header check), then close.
+    pub fn tick(kernel: Arc<dyn Kernel>, path: &Path) -> Result<(), DbError> {
+        KanbanDb::open(kernel, path).map(KanbanDb::close)
+    }
+
     /// The fd it holds.
     pub fn fd(&self) -> Fd {
         self.fd

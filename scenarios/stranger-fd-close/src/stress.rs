@@ -19,7 +19,10 @@ use std::time::{Duration, Instant};
 
 /// A request nobody breaks gives up after this long (`SO_RCVTIMEO`), so a broken interrupt shows
 /// as a liveness problem, never as a hung run.
-pub const READ_TIMEOUT: Duration = Duration::from_secs(2);
+pub const READ_TIMEOUT: Duration = Duration::from_secs(1);
+/// A run stops early after this many runs with liveness problems: the mechanism is broken, and
+/// each such run costs a read timeout.
+const LIVENESS_PROBLEMS_TO_STOP: usize = 3;
 /// How long a run waits for a step that should take microseconds before calling it stuck.
 const STEP_CAP: Duration = Duration::from_secs(5);
 
@@ -59,11 +62,13 @@ pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
             }
         }
         if let Some(problem) = run.problem {
-            if report.liveness_problems.len() < 5 {
-                report.liveness_problems.push(problem);
-            }
+            report.liveness_problems.push(problem);
         }
         progress(report.trials);
+        if report.liveness_problems.len() >= LIVENESS_PROBLEMS_TO_STOP {
+            report.notes.push(format!("stopped after {} runs: the interrupt or the close is broken", report.trials));
+            break;
+        }
     }
     report.notes.push(format!("dispatcher ticks: {ticks}, refused as not a valid SQLite database: {refusals}"));
     if let Err(e) = std::fs::write(&db, corrupted_image()) {
@@ -122,10 +127,8 @@ fn one_run(variant: Variant, dispatchers: usize, upstream: &TcpListener, db: &Pa
             thread::Builder::new().name(format!("{DISPATCHER}-{i}")).spawn(move || {
                 while !done.load(Ordering::SeqCst) {
                     ticks.fetch_add(1, Ordering::SeqCst);
-                    match KanbanDb::open(Arc::clone(&kernel), &db) {
-                        Ok(conn) => conn.close(),
-                        Err(DbError::NotADatabase { .. }) => drop(refusals.fetch_add(1, Ordering::SeqCst)),
-                        Err(DbError::Io(_)) => {}
+                    if let Err(DbError::NotADatabase { .. }) = KanbanDb::tick(Arc::clone(&kernel), &db) {
+                        refusals.fetch_add(1, Ordering::SeqCst);
                     }
                 }
             })
@@ -170,7 +173,7 @@ fn accept(upstream: &TcpListener) -> Option<TcpStream> {
 /// Opens `path` through the real kernel and reports whether the header check refused it.
 fn header_check_refuses(path: &Path) -> bool {
     let kernel: Arc<dyn Kernel> = Arc::new(RealKernel::new(READ_TIMEOUT));
-    matches!(KanbanDb::open(kernel, path), Err(DbError::NotADatabase { .. }))
+    matches!(KanbanDb::tick(kernel, path), Err(DbError::NotADatabase { .. }))
 }
 
 fn corrupted_image() -> Vec<u8> {

@@ -65,16 +65,14 @@ pub fn execute(variant: Variant) -> Observed {
     };
     let dispatcher = {
         let kernel = dyn_kernel();
-        thread::Builder::new()
-            .name(DISPATCHER)
-            .spawn(move || KanbanDb::open(kernel, Path::new(DB)).map(KanbanDb::close))
+        thread::Builder::new().name(DISPATCHER).spawn(move || KanbanDb::tick(kernel, Path::new(DB)))
     };
     stranger.join().expect("the interrupt panicked");
     // The interrupt has returned: whatever it did not break now waits for the read timeout.
     kernel.elapse_read_timeout();
     let outcome = owner.join().expect("the worker panicked");
     let tick = dispatcher.join().expect("the dispatcher panicked");
-    let next_tick = KanbanDb::open(dyn_kernel(), Path::new(DB)).map(KanbanDb::close);
+    let next_tick = KanbanDb::tick(dyn_kernel(), Path::new(DB));
     let probe_refused = header_check_refuses_a_corrupted_file(&kernel);
     Observed { kernel, outcome, tick, next_tick, probe_refused }
 }
@@ -137,7 +135,7 @@ fn header_check_refuses_a_corrupted_file(kernel: &Arc<SimKernel>) -> bool {
     image[..late_record().len()].copy_from_slice(&late_record());
     kernel.create_file("probe.db", image);
     matches!(
-        KanbanDb::open(Arc::clone(kernel) as Arc<dyn Kernel>, Path::new("probe.db")),
+        KanbanDb::tick(Arc::clone(kernel) as Arc<dyn Kernel>, Path::new("probe.db")),
         Err(DbError::NotADatabase { .. })
     )
 }
