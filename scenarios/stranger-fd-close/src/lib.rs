@@ -9,12 +9,21 @@
 //! owner, whose `finally` pops the holder and closes (prongs 1 and 2); the header check refuses a
 //! corrupted file (prong 3).
 //!
-//! - [`workload::run`]: loom and shuttle over the simulated fd table
-//!   ([`models::kernel::SimKernel`]).
+//! - [`workload::run`]: loom (preemption bound 2, whole bounded space) and shuttle-pct over the
+//!   simulated fd table ([`models::kernel::SimKernel`]).
+//!
+//! Oracles. Safety: the header is never overwritten and no write lands in an object its writer
+//! did not open ([`workload::check_no_corruption`]); an fd is released only by the thread that
+//! opened it ([`workload::check_fd_ownership`] — RACES.md lists "closed by its owner" under
+//! liveness, but a stranger's close *is* the seed's root cause and a buggy cell must be caught by
+//! safety, so it sits here; "closed exactly once" stays liveness). Liveness: the request unblocks
+//! through the interrupt (not the read timeout), the socket is closed exactly once, no fd is left
+//! open, the header check still refuses a TLS-shaped header ([`workload::check_liveness`]).
 //! - [`stress::run`]: the same models over the real kernel: a 127.0.0.1 listener that never
 //!   answers, and a real SQLite-format file in a temporary directory.
 #![deny(missing_docs)]
 
+mod os;
 pub mod stress;
 pub mod workload;
 
@@ -35,5 +44,5 @@ pub const SCENARIO: Scenario = Scenario::new(
      header is a TLS record",
 )
 .threads(workload::run)
-.schedulers(&[(Loom, Budget::schedules(100_000).preemptions(2)), (ShuttlePct, Budget::schedules(2_000).depth(3))])
+.schedulers(&[(Loom, Budget::schedules(10_000).preemptions(2)), (ShuttlePct, Budget::schedules(2_000).depth(3))])
 .stress(stress::run);

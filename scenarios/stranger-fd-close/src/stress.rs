@@ -7,14 +7,15 @@
 //! the worker has unwound. A run whose file header changed is a corruption. Nothing outside the
 //! temporary directory is touched, and the directory is removed at the end.
 
+use crate::os::{accept, hexdump, open_fd_count, Scratch};
 use crate::workload::{DISPATCHER, OWNER, REQUEST, STRANGER};
 use models::api_client::{hex, late_record, new_database_image, Agent, ApiError, DbError, KanbanDb, HEADER_LEN};
 use models::kernel::{Kernel, RealKernel};
 use models::sync::{thread, Arc, AtomicBool, AtomicU64, Ordering};
 use models::Variant;
 use racetrack::stress::{StressConfig, StressReport};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::net::TcpListener;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// A request nobody breaks gives up after this long (`SO_RCVTIMEO`), so a broken interrupt shows
@@ -108,7 +109,7 @@ fn one_run(variant: Variant, dispatchers: usize, upstream: &TcpListener, db: &Pa
         })
     };
     // Accept before the race starts, so the server side's fd is not one the race hands out.
-    let server = accept(upstream);
+    let server = accept(upstream, STEP_CAP);
     let stranger = {
         let agent = Arc::clone(&agent);
         thread::Builder::new().name(STRANGER).spawn(move || {
@@ -157,19 +158,6 @@ fn one_run(variant: Variant, dispatchers: usize, upstream: &TcpListener, db: &Pa
     run
 }
 
-/// Accepts the worker's connection (polling: the listener is non-blocking so a worker that never
-/// connects cannot hang the run).
-fn accept(upstream: &TcpListener) -> Option<TcpStream> {
-    let start = Instant::now();
-    while start.elapsed() < STEP_CAP {
-        if let Ok((stream, _)) = upstream.accept() {
-            return Some(stream);
-        }
-        thread::yield_now();
-    }
-    None
-}
-
 /// Opens `path` through the real kernel and reports whether the header check refused it.
 fn header_check_refuses(path: &Path) -> bool {
     let kernel: Arc<dyn Kernel> = Arc::new(RealKernel::new(READ_TIMEOUT));
@@ -180,40 +168,4 @@ fn corrupted_image() -> Vec<u8> {
     let mut image = new_database_image();
     image[..late_record().len()].copy_from_slice(&late_record());
     image
-}
-
-/// `hexdump -C`-style lines.
-fn hexdump(bytes: &[u8]) -> Vec<String> {
-    bytes
-        .chunks(16)
-        .enumerate()
-        .map(|(i, row)| {
-            let ascii: String = row.iter().map(|&b| if b.is_ascii_graphic() { b as char } else { '.' }).collect();
-            format!("  {:08x}  {:<47}  |{ascii}|", i * 16, hex(row))
-        })
-        .collect()
-}
-
-/// Open fds of this process, where `/proc` tells.
-fn open_fd_count() -> Option<usize> {
-    std::fs::read_dir("/proc/self/fd").ok().map(|d| d.count())
-}
-
-/// The run's own temporary directory, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> std::io::Result<Self> {
-        static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("racetrack-stranger-fd-close-{}-{n}", std::process::id()));
-        std::fs::create_dir(&dir)?;
-        Ok(Scratch(dir))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
