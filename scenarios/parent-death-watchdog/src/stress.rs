@@ -66,11 +66,12 @@ pub fn run_with(exe: &Path, config: &StressConfig, progress: &dyn Fn(u64)) -> St
                 in_time += u64::from(after <= TIMING.poll + TIMING.grace);
                 latencies.push(after.as_millis());
             }
-            None if trial.worker != 0 => {
-                report.failures += 1;
-                report.first_failure.get_or_insert(trial.lived_on);
+            None => {
+                if let Some(lived_on) = trial.lived_on {
+                    report.failures += 1;
+                    report.first_failure.get_or_insert(lived_on);
+                }
             }
-            None => {}
         }
         progress(report.trials);
     }
@@ -110,7 +111,8 @@ struct Trial {
     drained: bool,
     /// Whether the gateway's pid went to an unrelated process (`None`: the trial never got there).
     reuse: Option<Result<(), String>>,
-    lived_on: String,
+    /// The bug: the orphan outlived the generous deadline.
+    lived_on: Option<String>,
     problems: Vec<String>,
 }
 
@@ -183,11 +185,11 @@ fn orphan(
                 break;
             }
             Next::Timeout => {
-                trial.lived_on = format!(
+                trial.lived_on = Some(format!(
                     "worker {} still running {}ms after its gateway {gateway_pid} was SIGKILLed (pid {gateway_pid} {holder})",
                     trial.worker,
                     deadline().as_millis()
-                );
+                ));
                 break;
             }
         }
