@@ -57,7 +57,8 @@ pub struct CellResult {
     pub expected: Verdict,
     /// What happened.
     pub verdict: Verdict,
-    /// `verdict == expected`.
+    /// `verdict == expected` (and, for a buggy cell, the detection came from the safety oracle
+    /// or the engine, not from a broken liveness mechanism).
     pub ok: bool,
     /// Executions explored (up to and including the failing one).
     pub schedules: u64,

@@ -19,8 +19,10 @@ pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
     // must not change verdict with the caller's environment.
     let mut builder = ::loom::model::Builder::new();
     builder.preemption_bound = bound;
-    builder.max_permutations = Some(limit as usize);
-    builder.checkpoint_interval = 1; // loom checks max_permutations only at checkpoints
+    // loom checks max_permutations only at checkpoints, and before running execution i: with a
+    // checkpoint every execution and a limit of n + 1 it runs exactly executions 1..=n.
+    builder.max_permutations = Some(limit as usize + 1);
+    builder.checkpoint_interval = 1;
     builder.checkpoint_file = None;
     builder.max_duration = None;
     builder.log = false;

@@ -1,0 +1,162 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Deterministic concurrency simulation and regression gate: reproduces documented races under
+/// controlled schedulers and proves each documented fix holds.
+#[derive(Parser, Debug)]
+#[command(
+    name = "racetrack",
+    version,
+    after_help = "Examples:\n  racetrack run\n  racetrack run janitor-toctou --scheduler loom --format json\n  racetrack replay rt1:janitor-toctou:shuttle-pct:buggy:1:…\n  racetrack stress janitor-toctou --variant buggy"
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// List the scenarios, their seeds, oracles and schedulers.
+    List(ListArgs),
+    /// Run scenarios under their schedulers (default: everything, both variants) and check that
+    /// every buggy variant is detected and every fixed variant holds.
+    Run(RunArgs),
+    /// Reproduce a detected failure from its replay token and print its trace.
+    Replay(ReplayArgs),
+    /// Run a scenario's reproduction on the real machine (real threads, sockets, files,
+    /// processes) and report how often the bug shows. Never a gate.
+    Stress(StressArgs),
+    /// (internal) Run one cell in this process and print its result as JSON.
+    #[command(name = "__cell", hide = true)]
+    Cell(CellArgs),
+    /// (internal) Run a scenario's child-process program.
+    #[command(name = "__role", hide = true)]
+    Role(RoleArgs),
+}
+
+/// Output formats of `run`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// An aligned matrix for a terminal.
+    Table,
+    /// One JSON object: `{"ok": bool, "results": [...]}`.
+    Json,
+    /// A Markdown report (for a CI job summary).
+    Markdown,
+}
+
+/// Output formats of `list`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ListFormat {
+    /// Aligned text.
+    Table,
+    /// JSON array.
+    Json,
+}
+
+/// Which variants to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum VariantChoice {
+    /// The documented bug: must be detected.
+    Buggy,
+    /// The documented fix: must hold.
+    Fixed,
+    /// Both.
+    Both,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct RunArgs {
+    /// Scenario ids (default: all).
+    pub scenarios: Vec<String>,
+    /// A scheduler id, or `all`.
+    #[arg(long, default_value = "all", value_name = "ID")]
+    pub scheduler: String,
+    /// Which variants to run.
+    #[arg(long, value_enum, default_value_t = VariantChoice::Both)]
+    pub variant: VariantChoice,
+    /// Seed for seeded schedulers (default 1).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Schedules to explore per cell, instead of each scenario's budget.
+    #[arg(long, value_name = "N")]
+    pub budget: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also write the report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Wall-clock seconds one cell may take before it is stopped and reported as `timeout`.
+    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    pub timeout: u64,
+    /// Cells to run at once (default: the number of CPUs).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ReplayArgs {
+    /// The token a detection printed (`rt1:<scenario>:<scheduler>:<variant>:<seed>:<schedule>`).
+    pub token: String,
+    /// Wall-clock seconds the replay may take.
+    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    pub timeout: u64,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct StressArgs {
+    /// The scenario id.
+    pub scenario: String,
+    /// Which variant to run.
+    #[arg(long, value_enum, default_value_t = StressVariant::Buggy)]
+    pub variant: StressVariant,
+    /// Rounds of the scenario's stress shape.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub iterations: u64,
+    /// Concurrency of one round (threads, submitters, clients).
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub threads: usize,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The variant of a stress run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum StressVariant {
+    /// The documented bug.
+    Buggy,
+    /// The documented fix.
+    Fixed,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct CellArgs {
+    pub scenario: String,
+    pub scheduler: String,
+    pub variant: String,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    #[arg(long)]
+    pub budget: Option<u64>,
+    #[arg(long)]
+    pub replay: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct RoleArgs {
+    pub scenario: String,
+    pub role: String,
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}

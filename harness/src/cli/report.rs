@@ -1,0 +1,154 @@
+//! Reports of a `run`: the matrix (table or Markdown) and the JSON document.
+//!
+//! The matrix has one row per (scenario, scheduler): the buggy cell ("detected at schedule k")
+//! and the fixed cell ("held over N"). Figures (wall time, schedules per second, virtual time)
+//! come after it; they are the only part that varies between identical runs.
+
+use crate::outcome::{CellResult, Verdict};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+/// The JSON document of DESIGN.md: `{"ok": bool, "results": [...]}`.
+pub(crate) fn json(results: &[CellResult]) -> String {
+    let doc = serde_json::json!({ "ok": results.iter().all(|r| r.ok), "results": results });
+    format!("{}\n", serde_json::to_string_pretty(&doc).expect("results serialize"))
+}
+
+/// What a cell shows in the matrix.
+fn cell_text(r: &CellResult) -> String {
+    let mark = if r.ok { "✓" } else { "✗" };
+    let what = match r.verdict {
+        Verdict::Detected => format!("detected at schedule {}", r.schedules),
+        Verdict::Held => {
+            let scope = match (r.exhaustive, &r.bound) {
+                (true, Some(bound)) if bound != "unbounded" => format!(", exhaustive within {bound}"),
+                (true, _) => ", exhaustive".to_owned(),
+                (false, Some(bound)) => format!(", {bound}"),
+                (false, None) => String::new(),
+            };
+            format!("held over {}{scope}", r.schedules)
+        }
+        Verdict::Error => "error".to_owned(),
+        Verdict::Timeout => "timeout".to_owned(),
+    };
+    format!("{mark} {what}")
+}
+
+/// Rows of the matrix: (scenario, scheduler) → (buggy, fixed), in plan order.
+fn matrix(results: &[CellResult]) -> Vec<(String, String, String, String)> {
+    let mut order: Vec<(String, String)> = Vec::new();
+    let mut cells: BTreeMap<(String, String, String), String> = BTreeMap::new();
+    for r in results {
+        let key = (r.scenario.clone(), r.scheduler.clone());
+        if !order.contains(&key) {
+            order.push(key);
+        }
+        cells.insert((r.scenario.clone(), r.scheduler.clone(), r.variant.clone()), cell_text(r));
+    }
+    let get = |s: &str, c: &str, v: &str| cells.get(&(s.into(), c.into(), v.into())).cloned().unwrap_or("-".into());
+    order
+        .into_iter()
+        .map(|(s, c)| (get(&s, &c, "buggy"), get(&s, &c, "fixed"), s, c))
+        .map(|(b, f, s, c)| (s, c, b, f))
+        .collect()
+}
+
+fn summary(results: &[CellResult], wall: Duration) -> String {
+    let failed = results.iter().filter(|r| !r.ok).count();
+    let verdict = if failed == 0 { "every cell met its expectation" } else { "SOME CELLS DID NOT" };
+    format!(
+        "{} cells, {} ok, {failed} not ok in {:.1} s: {verdict}",
+        results.len(),
+        results.len() - failed,
+        wall.as_secs_f64()
+    )
+}
+
+fn figures(r: &CellResult) -> [String; 7] {
+    [
+        r.scenario.clone(),
+        r.scheduler.clone(),
+        r.variant.clone(),
+        r.schedules.to_string(),
+        r.elapsed_ms.to_string(),
+        format!("{:.0}", r.schedules_per_sec()),
+        r.virtual_ms.map_or("-".into(), |v| format!("{:.1} s", v as f64 / 1000.0)),
+    ]
+}
+
+const FIGURE_HEADERS: [&str; 7] =
+    ["scenario", "scheduler", "variant", "schedules", "wall ms", "schedules/s", "virtual"];
+
+/// Aligns rows of cells into columns separated by two spaces.
+fn aligned(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Details for every detection (token) and every cell that missed its expectation.
+fn details(results: &[CellResult], markdown: bool) -> String {
+    let mut out = String::new();
+    for r in results.iter().filter(|r| !r.ok || r.replay.is_some()) {
+        let head = format!("{} · {} · {}: {}", r.scenario, r.scheduler, r.variant, r.verdict);
+        let _ = if markdown { writeln!(out, "- **{head}**") } else { writeln!(out, "{head}") };
+        if let Some(failure) = &r.failure {
+            let _ = if markdown { writeln!(out, "  - {failure}") } else { writeln!(out, "  {failure}") };
+        }
+        if let Some(token) = &r.replay {
+            let _ = if markdown {
+                writeln!(out, "  - `racetrack replay {token}`")
+            } else {
+                writeln!(out, "  racetrack replay {token}")
+            };
+        }
+    }
+    out
+}
+
+/// The terminal report.
+pub(crate) fn table(results: &[CellResult], wall: Duration) -> String {
+    let mut rows = vec![vec!["scenario".into(), "scheduler".into(), "buggy".into(), "fixed".into()]];
+    rows.extend(matrix(results).into_iter().map(|(s, c, b, f)| vec![s, c, b, f]));
+    let mut out = aligned(&rows);
+    out.push('\n');
+    out.push_str(&details(results, false));
+    out.push('\n');
+    let mut figure_rows = vec![FIGURE_HEADERS.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    figure_rows.extend(results.iter().map(|r| figures(r).to_vec()));
+    out.push_str(&aligned(&figure_rows));
+    out.push('\n');
+    out.push_str(&summary(results, wall));
+    out.push('\n');
+    out
+}
+
+/// The Markdown report (GitHub job summary).
+pub(crate) fn markdown(results: &[CellResult], wall: Duration) -> String {
+    let mut out = String::from("## racetrack\n\n");
+    let _ = writeln!(out, "{}\n", summary(results, wall));
+    out.push_str("| scenario | scheduler | buggy | fixed |\n|---|---|---|---|\n");
+    for (s, c, b, f) in matrix(results) {
+        let _ = writeln!(out, "| {s} | {c} | {b} | {f} |");
+    }
+    out.push_str("\n### Detections\n\n");
+    out.push_str(&details(results, true));
+    out.push_str("\n### Figures\n\n| ");
+    out.push_str(&FIGURE_HEADERS.join(" | "));
+    out.push_str(" |\n");
+    out.push_str(&"|---".repeat(FIGURE_HEADERS.len()));
+    out.push_str("|\n");
+    for r in results {
+        let _ = writeln!(out, "| {} |", figures(r).join(" | "));
+    }
+    out
+}

@@ -1,0 +1,144 @@
+//! `racetrack run` and `racetrack replay`.
+
+use super::args::{Format, ReplayArgs, RunArgs, VariantChoice};
+use super::isolate::{run_isolated, CellSpec};
+use super::{report, UsageError};
+use crate::outcome::{CellResult, Verdict};
+use crate::scenario::find;
+use crate::scheduler::SchedulerId;
+use crate::token::ReplayToken;
+use crate::Scenario;
+use indicatif::{ProgressBar, ProgressStyle};
+use models::Variant;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The cells a `run` asks for, in report order: scenario, then scheduler, then buggy before fixed.
+pub(crate) fn plan(registry: &[Scenario], args: &RunArgs) -> Result<Vec<CellSpec>, UsageError> {
+    let scenarios: Vec<&Scenario> = if args.scenarios.is_empty() {
+        registry.iter().collect()
+    } else {
+        args.scenarios.iter().map(|id| find(registry, id)).collect::<Result<_, _>>()?
+    };
+    let only: Option<SchedulerId> = match args.scheduler.as_str() {
+        "all" => None,
+        id => Some(id.parse().map_err(|e: String| format!("{e}, or all"))?),
+    };
+    if only == Some(SchedulerId::Stress) {
+        return Err(UsageError("stress is not a gate scheduler: use `racetrack stress SCENARIO`".into()));
+    }
+    let variants: &[Variant] = match args.variant {
+        VariantChoice::Buggy => &[Variant::Buggy],
+        VariantChoice::Fixed => &[Variant::Fixed],
+        VariantChoice::Both => &Variant::ALL,
+    };
+    let mut cells = Vec::new();
+    for scenario in scenarios {
+        for scheduler in scenario.gate_schedulers().filter(|s| only.is_none_or(|o| o == *s)) {
+            for &variant in variants {
+                let (seed, budget, replay) = (args.seed, args.budget, None);
+                cells.push(CellSpec { scenario: scenario.id.to_owned(), scheduler, variant, seed, budget, replay });
+            }
+        }
+    }
+    if cells.is_empty() {
+        let which = args.scenarios.join(", ");
+        return Err(UsageError(format!("no scenario among [{which}] runs under {}", args.scheduler)));
+    }
+    Ok(cells)
+}
+
+/// `racetrack run`.
+pub(crate) fn run(registry: &[Scenario], args: &RunArgs) -> Result<ExitCode, UsageError> {
+    let cells = plan(registry, args)?;
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    if jobs == 0 {
+        return Err(UsageError("--jobs must be at least 1".into()));
+    }
+    let started = Instant::now();
+    let results = run_all(&cells, jobs, Duration::from_secs(args.timeout));
+    let wall = started.elapsed();
+    let text = match args.format {
+        Format::Table => report::table(&results, wall),
+        Format::Json => report::json(&results),
+        Format::Markdown => report::markdown(&results, wall),
+    };
+    print!("{text}");
+    if let Some(path) = &args.out {
+        std::fs::write(path, &text).map_err(|e| format!("cannot write --out {}: {e}", path.display()))?;
+    }
+    Ok(if results.iter().all(|r| r.ok) { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Runs cells on `jobs` worker threads, each cell in its own child process; results come back
+/// in plan order whatever order they finish in. Shows a progress bar on a terminal only.
+fn run_all(cells: &[CellSpec], jobs: usize, timeout: Duration) -> Vec<CellResult> {
+    let bar = ProgressBar::new(cells.len() as u64); // hidden when stderr is not a terminal
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} cells  {msg}")
+            .expect("a valid progress template"),
+    );
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<CellResult>>> = Mutex::new(vec![None; cells.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(cells.len()) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(cell) = cells.get(i) else { break };
+                bar.set_message(format!("{} · {} · {}", cell.scenario, cell.scheduler, cell.variant));
+                let result = run_isolated(cell, timeout);
+                if !result.ok {
+                    bar.println(format!(
+                        "✗ {} · {} · {}: {}",
+                        cell.scenario, cell.scheduler, cell.variant, result.verdict
+                    ));
+                }
+                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
+                bar.inc(1);
+            });
+        }
+    });
+    bar.finish_and_clear();
+    results.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().map(|r| r.expect("every cell ran")).collect()
+}
+
+/// `racetrack replay TOKEN`: runs exactly the token's schedule and prints the failure and its
+/// trace. The output depends only on the token, so it is the same, byte for byte, every time.
+pub(crate) fn replay(registry: &[Scenario], args: &ReplayArgs) -> Result<ExitCode, UsageError> {
+    let token: ReplayToken = args.token.parse()?;
+    let scenario = find(registry, &token.scenario)?;
+    if scenario.budget(token.scheduler).is_none() {
+        return Err(UsageError(format!("scenario {} does not run under {}", scenario.id, token.scheduler)));
+    }
+    let spec = CellSpec {
+        scenario: token.scenario.clone(),
+        scheduler: token.scheduler,
+        variant: token.variant,
+        seed: Some(token.seed),
+        budget: None,
+        replay: Some(token.to_string()),
+    };
+    let result = run_isolated(&spec, Duration::from_secs(args.timeout));
+    println!("replay {token}");
+    println!(
+        "scenario {} · scheduler {} · variant {} · seed {}",
+        token.scenario, token.scheduler, token.variant, token.seed
+    );
+    match result.verdict {
+        Verdict::Detected => {
+            println!("reproduced: {}", result.failure.as_deref().unwrap_or(""));
+            println!();
+            print!("{}", result.trace.as_deref().unwrap_or(""));
+            Ok(ExitCode::SUCCESS)
+        }
+        other => {
+            println!("not reproduced: the schedule ran with verdict {other}");
+            if let Some(why) = &result.failure {
+                println!("{why}");
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}

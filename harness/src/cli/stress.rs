@@ -1,0 +1,43 @@
+//! `racetrack stress`: the scenario's reproduction on the real machine, in this process (its
+//! child processes, if any, are this binary again through `__role`).
+
+use super::args::{StressArgs, StressVariant};
+use super::UsageError;
+use crate::scenario::find;
+use crate::stress::StressConfig;
+use crate::Scenario;
+use indicatif::{ProgressBar, ProgressStyle};
+use models::Variant;
+use std::process::ExitCode;
+
+/// Runs the stress shape and prints the rate. Exit 1 only if the fixed variant showed the bug
+/// or a liveness problem appeared: a buggy run that happens not to show it proves nothing.
+pub(crate) fn stress(registry: &[Scenario], args: &StressArgs) -> Result<ExitCode, UsageError> {
+    let scenario = find(registry, &args.scenario)?;
+    let run = scenario.stress.ok_or_else(|| {
+        let with: Vec<&str> = registry.iter().filter(|s| s.supports_stress()).map(|s| s.id).collect();
+        format!("scenario {} has no stress run; scenarios with one: {}", scenario.id, with.join(", "))
+    })?;
+    if args.iterations == 0 || args.threads == 0 {
+        return Err(UsageError("--iterations and --threads must be at least 1".into()));
+    }
+    let variant = match args.variant {
+        StressVariant::Buggy => Variant::Buggy,
+        StressVariant::Fixed => Variant::Fixed,
+    };
+    eprintln!(
+        "stress {} ({variant}): {} iteration(s), {} thread(s), on this machine's real threads",
+        scenario.id, args.iterations, args.threads
+    );
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {pos} trials").expect("template"));
+    let report = run(&StressConfig::new(variant, args.iterations, args.threads), &|done| bar.set_position(done));
+    bar.finish_and_clear();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report).expect("report serializes"));
+    } else {
+        print!("{} ({variant}): {report}", scenario.id);
+    }
+    let regressed = variant == Variant::Fixed && report.failures > 0;
+    Ok(if regressed || !report.liveness_problems.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

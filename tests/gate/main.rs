@@ -1,0 +1,39 @@
+//! The workspace gate, generated from the scenario registry so a new scenario is covered without
+//! new code:
+//! - `cells::<scenario>::<scheduler>::<variant>`: the cell meets its expectation (buggy detected,
+//!   fixed held) and a second run gives identical JSON and trace (determinism);
+//! - `replay::<scenario>::<scheduler>`: the buggy cell's token reproduces the same failure and
+//!   trace, and two replays print the same bytes;
+//! - `cli::…`: the command line end to end (exit codes 0 / 1 / 2, isolation of aborts and hangs).
+//!
+//! This test binary is also the `racetrack` CLI (over the registry plus broken-on-purpose fixtures):
+//! invoked with a racetrack subcommand it runs it, so the trials drive the real command line and
+//! its child processes without depending on a separately built binary.
+
+mod cells;
+mod cli;
+
+use libtest_mimic::{Arguments, Trial};
+use std::process::{Command, ExitCode, Output};
+
+const SUBCOMMANDS: [&str; 6] = ["list", "run", "replay", "stress", "__cell", "__role"];
+
+fn main() -> ExitCode {
+    if std::env::args().nth(1).is_some_and(|a| SUBCOMMANDS.contains(&a.as_str())) {
+        let registry = racetrack_gate::registry_with_fixtures();
+        return racetrack::cli::main(&registry);
+    }
+    let mut trials: Vec<Trial> = cells::trials();
+    trials.extend(cli::trials());
+    libtest_mimic::run(&Arguments::from_args(), trials).exit_code()
+}
+
+/// Runs this binary as `racetrack ARGS…`.
+pub(crate) fn racetrack(args: &[&str]) -> Output {
+    Command::new(std::env::current_exe().expect("own path")).args(args).output().expect("racetrack runs")
+}
+
+/// stdout as text.
+pub(crate) fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
