@@ -33,10 +33,7 @@ fn shuttle_pct_detection_replays_byte_for_byte() {
     detection_replays_byte_for_byte(SchedulerId::ShuttlePct);
 }
 
-/// Blocked on the harness: loom's `Builder::check` runs `max_permutations - 1` executions (its
-/// counter starts at 1 and is checked before each run), so replaying `pb1-i1` runs none.
 #[test]
-#[ignore = "harness loom backend: max_permutations = n runs n - 1 executions, so a replay never reaches execution n"]
 fn loom_detection_replays_byte_for_byte() {
     detection_replays_byte_for_byte(SchedulerId::Loom);
 }
