@@ -23,6 +23,24 @@
 //! The process table is a narrow trait, [`ProcessTable`], with the real Linux implementation
 //! ([`OsProcesses`]) and a simulated one ([`SimKernel`] / [`SimProcess`]) with pid reuse and
 //! virtual time, on which loom and shuttle drive the race.
+//!
+//! ```
+//! use models::sync::Arc;
+//! use models::watchdog::{Config, InFlight, Reparent, SimKernel, Watchdog, INIT};
+//! use models::Variant;
+//!
+//! // Windows semantics: a worker's recorded parent pid never changes.
+//! let kernel = SimKernel::new("doc", Reparent::Never);
+//! let gateway = kernel.spawn(INIT, "gateway");
+//! let worker = kernel.process(kernel.spawn(gateway, "worker"));
+//! let arm = |variant| Watchdog::arm(variant, worker.clone(), Config::SEED, Arc::new(InFlight::new()));
+//! let (buggy, fixed) = (arm(Variant::Buggy), arm(Variant::Fixed));
+//!
+//! kernel.kill(gateway); // SIGKILL, reaped: its pid is free ...
+//! kernel.spawn(INIT, "unrelated"); // ... and handed to an unrelated process
+//! assert!(!buggy.is_orphaned(), "pid-only: 'my parent is still there'");
+//! assert!(fixed.is_orphaned(), "another creation time: orphaned");
+//! ```
 
 mod in_flight;
 mod os;

@@ -10,7 +10,7 @@ use std::path::Path;
 const ROLES: &str = env!("CARGO_BIN_EXE_parent-death-watchdog-roles");
 
 #[test]
-fn fixed_orphan_exits_by_itself_and_nothing_is_left() {
+fn real_os_fixed_orphan_exits_by_itself_and_nothing_is_left() {
     let report = stress::run_with(Path::new(ROLES), &StressConfig::new(Variant::Fixed, 3, 1), &|_| {});
     println!("{report}");
     assert_eq!(report.trials, 3);
@@ -23,7 +23,7 @@ fn fixed_orphan_exits_by_itself_and_nothing_is_left() {
 /// the pid-only watchdog lives on; elsewhere the bug cannot be forced and the test only checks
 /// that the run cleans up.
 #[test]
-fn buggy_orphan_lives_on_when_the_gateway_pid_is_reused() {
+fn real_os_buggy_orphan_lives_on_when_the_gateway_pid_is_reused() {
     let report = stress::run_with(Path::new(ROLES), &StressConfig::new(Variant::Buggy, 2, 1), &|_| {});
     println!("{report}");
     assert!(report.notes.iter().any(|n| n.starts_with("processes of this run left afterwards: 0")), "{report}");
