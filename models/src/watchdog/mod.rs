@@ -21,16 +21,16 @@
 //! passing the gateway's pid and creation time at spawn; that is [`Watchdog::arm_for`].
 //!
 //! The process table is a narrow trait, [`ProcessTable`], with the real Linux implementation
-//! ([`OsProcesses`]) and a simulated one ([`SimKernel`] / [`SimProcess`]) with pid reuse and
+//! ([`OsProcesses`]) and a simulated one ([`SimProcesses`] / [`SimProcess`]) with pid reuse and
 //! virtual time, on which loom and shuttle drive the race.
 //!
 //! ```
 //! use models::sync::Arc;
-//! use models::watchdog::{Config, InFlight, Reparent, SimKernel, Watchdog, INIT};
+//! use models::watchdog::{Config, InFlight, Reparent, SimProcesses, Watchdog, INIT};
 //! use models::Variant;
 //!
 //! // Windows semantics: a worker's recorded parent pid never changes.
-//! let kernel = SimKernel::new("doc", Reparent::Never);
+//! let kernel = SimProcesses::new("doc", Reparent::Never);
 //! let gateway = kernel.spawn(INIT, "gateway");
 //! let worker = kernel.process(kernel.spawn(gateway, "worker"));
 //! let arm = |variant| Watchdog::arm(variant, worker.clone(), Config::SEED, Arc::new(InFlight::new()));
@@ -50,7 +50,7 @@ mod sim;
 pub use in_flight::{Busy, InFlight};
 pub use os::{OsProcesses, Stat};
 pub use process::{Killed, ParentIdentity, Pid, ProcessTable, INIT};
-pub use sim::{End, Record, Reparent, SimKernel, SimProcess};
+pub use sim::{End, Record, Reparent, SimProcess, SimProcesses};
 
 use crate::sync::thread::{self, JoinHandle};
 use crate::sync::Arc;

@@ -2,7 +2,7 @@
 //! how to wait, and how to end itself.
 //!
 //! The real implementation ([`super::OsProcesses`]) asks the kernel; the simulated one
-//! ([`super::SimProcess`]) is one process's view of a [`super::SimKernel`], which hands dead
+//! ([`super::SimProcess`]) is one process's view of a [`super::SimProcesses`], which hands dead
 //! processes' pids to new, unrelated processes.
 
 use std::fmt;

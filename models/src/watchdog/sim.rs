@@ -2,14 +2,14 @@
 //! that loom and shuttle control every interleaving of its users.
 //!
 //! - Pids: a killed process is reaped at once and its pid goes back to the pool; the next
-//!   [`SimKernel::spawn`] hands the most recently freed pid to a new, unrelated process with a
+//!   [`SimProcesses::spawn`] hands the most recently freed pid to a new, unrelated process with a
 //!   later start time. An exited worker stays a zombie (init reaps lazily), so its pid stays taken.
 //! - Orphans: with [`Reparent::ToInit`] (POSIX) a dead parent's children get init as their parent;
 //!   with [`Reparent::Never`] (Windows) their recorded parent pid never changes.
 //! - Time: each process has a virtual clock that only its own [`ProcessTable::sleep`] advances,
 //!   so "within poll + grace" is counted, never measured. A kill the scenario announces with
-//!   [`SimKernel::kill_due_by`] happens before any clock passes that time (a sleeper waits for it),
-//!   and [`SimKernel::end_run_at`] kills whatever still runs when its clock reaches the end of the
+//!   [`SimProcesses::kill_due_by`] happens before any clock passes that time (a sleeper waits for it),
+//!   and [`SimProcesses::end_run_at`] kills whatever still runs when its clock reaches the end of the
 //!   run, as an integration test's cleanup does.
 
 use super::process::{Killed, Pid, ProcessTable, INIT};
@@ -37,7 +37,7 @@ pub enum End {
         /// Its virtual clock then.
         at: Duration,
     },
-    /// It was killed from outside: by [`SimKernel::kill`], or at the end of the run.
+    /// It was killed from outside: by [`SimProcesses::kill`], or at the end of the run.
     Killed {
         /// Its virtual clock then.
         at: Duration,
@@ -84,11 +84,11 @@ struct Shared {
     changed: Condvar,
 }
 
-/// The simulated kernel. Cheap to clone; clones share one process table.
+/// The simulated process table (the kernel's side). Cheap to clone; clones share one table.
 #[derive(Clone)]
-pub struct SimKernel(Arc<Shared>);
+pub struct SimProcesses(Arc<Shared>);
 
-impl SimKernel {
+impl SimProcesses {
     /// A process table holding only init (pid 1, start time 0); new pids start at 100. `label`
     /// prefixes its trace events, to tell several tables apart.
     pub fn new(label: &str, reparent: Reparent) -> Self {
@@ -112,7 +112,7 @@ impl SimKernel {
             kill_due: None,
             end_of_run: None,
         };
-        SimKernel(Arc::new(Shared { state: Mutex::new(state), changed: Condvar::new() }))
+        SimProcesses(Arc::new(Shared { state: Mutex::new(state), changed: Condvar::new() }))
     }
 
     /// Starts process `name` as a child of `parent`; returns its pid, a reaped one if any.
@@ -170,7 +170,7 @@ impl SimKernel {
         self.0.changed.notify_all();
     }
 
-    /// Announces a [`SimKernel::kill`]: no process's clock passes `due` until it has happened.
+    /// Announces a [`SimProcesses::kill`]: no process's clock passes `due` until it has happened.
     pub fn kill_due_by(&self, due: Duration) {
         self.0.state.lock().kill_due = Some(due);
     }
@@ -196,7 +196,7 @@ impl SimKernel {
 /// One simulated process's view of the table: the worker's [`ProcessTable`].
 #[derive(Clone)]
 pub struct SimProcess {
-    kernel: SimKernel,
+    kernel: SimProcesses,
     index: usize,
 }
 
@@ -263,9 +263,9 @@ impl ProcessTable for SimProcess {
     }
 }
 
-impl std::fmt::Debug for SimKernel {
+impl std::fmt::Debug for SimProcesses {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SimKernel").field("holders", &self.0.state.lock().holders).finish()
+        f.debug_struct("SimProcesses").field("holders", &self.0.state.lock().holders).finish()
     }
 }
 

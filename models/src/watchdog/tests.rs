@@ -11,8 +11,8 @@ const CONFIG: Config = Config {
 const END: Duration = Duration::from_secs(1);
 
 /// init → gateway → worker, with the run ending at `END`.
-fn world(reparent: Reparent) -> (SimKernel, Pid, SimProcess) {
-    let kernel = SimKernel::new("test", reparent);
+fn world(reparent: Reparent) -> (SimProcesses, Pid, SimProcess) {
+    let kernel = SimProcesses::new("test", reparent);
     kernel.end_run_at(END);
     let gateway = kernel.spawn(INIT, "gateway");
     let worker = kernel.spawn(gateway, "worker");
@@ -24,7 +24,7 @@ fn arm(variant: Variant, worker: &SimProcess) -> Watchdog<SimProcess> {
 }
 
 /// The gateway dies and an unrelated process gets its pid before the next poll.
-fn kill_and_reuse(kernel: &SimKernel, gateway: Pid) {
+fn kill_and_reuse(kernel: &SimProcesses, gateway: Pid) {
     kernel.kill(gateway);
     assert_eq!(kernel.spawn(INIT, "unrelated"), gateway, "the freed pid is handed out again");
 }

@@ -9,7 +9,7 @@
 use models::sync::thread::{self, JoinHandle};
 use models::sync::Arc;
 use models::watchdog::{
-    Config, End, Exited, InFlight, Killed, Pid, Record, Reparent, SimKernel, SimProcess, Watchdog, INIT,
+    Config, End, Exited, InFlight, Killed, Pid, Record, Reparent, SimProcess, SimProcesses, Watchdog, INIT,
 };
 use models::Variant;
 use racetrack::{liveness, safety};
@@ -70,7 +70,7 @@ pub fn run(variant: Variant) {
 /// One platform's process table: init → gateway → worker, its watchdog running.
 struct World {
     os: &'static str,
-    kernel: SimKernel,
+    kernel: SimProcesses,
     gateway: Pid,
     worker: SimProcess,
     in_flight: Arc<InFlight>,
@@ -83,7 +83,7 @@ impl World {
             Reparent::ToInit => "POSIX",
             Reparent::Never => "Windows",
         };
-        let kernel = SimKernel::new(&os.to_lowercase(), reparent);
+        let kernel = SimProcesses::new(&os.to_lowercase(), reparent);
         kernel.kill_due_by(KILL_DUE);
         kernel.end_run_at(END);
         let gateway = kernel.spawn(INIT, "gateway");
@@ -111,7 +111,7 @@ impl World {
 }
 
 /// The orphan exits by itself within poll + grace, after draining its command.
-fn check_orphan(os: &str, kernel: &SimKernel, gateway: Pid, worker: &Record, command_sent: bool) {
+fn check_orphan(os: &str, kernel: &SimProcesses, gateway: Pid, worker: &Record, command_sent: bool) {
     let Some(died) = worker.parent_died_at else {
         liveness!(false, "{os}: worker {} exited while its parent {gateway} was alive: {:?}", worker.pid, worker.end);
         return;

@@ -54,7 +54,7 @@ fn runs_are_deterministic() {
     }
 }
 
-/// The workload on real threads (the simulated kernel's virtual time, std primitives): the
+/// The workload on real threads (the simulated table's virtual time, std primitives): the
 /// fixed watchdog holds whatever the OS scheduler does.
 #[test]
 fn fixed_workload_holds_on_real_threads() {
