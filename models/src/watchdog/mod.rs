@@ -46,11 +46,13 @@ mod in_flight;
 mod os;
 mod process;
 mod sim;
+mod sim_process;
 
 pub use in_flight::{Busy, InFlight};
 pub use os::{OsProcesses, Stat};
 pub use process::{Killed, ParentIdentity, Pid, ProcessTable, INIT};
-pub use sim::{End, Record, Reparent, SimProcess, SimProcesses};
+pub use sim::{End, Record, Reparent, SimProcesses};
+pub use sim_process::SimProcess;
 
 use crate::sync::thread::{self, JoinHandle};
 use crate::sync::Arc;

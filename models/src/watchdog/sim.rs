@@ -12,7 +12,8 @@
 //!   and [`SimProcesses::end_run_at`] kills whatever still runs when its clock reaches the end of the
 //!   run, as an integration test's cleanup does.
 
-use super::process::{Killed, Pid, ProcessTable, INIT};
+use super::process::{Pid, INIT};
+use super::sim_process::SimProcess;
 use crate::sync::{Arc, Condvar, Mutex};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -65,28 +66,28 @@ pub struct Record {
     pub output: Vec<String>,
 }
 
-struct State {
+pub(super) struct State {
     /// Every process ever spawned, in spawn order; the index is a process's identity.
-    processes: Vec<Record>,
+    pub(super) processes: Vec<Record>,
     /// Which process holds each pid now (zombies included).
-    holders: BTreeMap<Pid, usize>,
+    pub(super) holders: BTreeMap<Pid, usize>,
     /// Reaped pids, handed out again most recent first.
     free: Vec<Pid>,
     next_pid: Pid,
-    label: String,
+    pub(super) label: String,
     reparent: Reparent,
-    kill_due: Option<Duration>,
-    end_of_run: Option<Duration>,
+    pub(super) kill_due: Option<Duration>,
+    pub(super) end_of_run: Option<Duration>,
 }
 
-struct Shared {
-    state: Mutex<State>,
-    changed: Condvar,
+pub(super) struct Shared {
+    pub(super) state: Mutex<State>,
+    pub(super) changed: Condvar,
 }
 
 /// The simulated process table (the kernel's side). Cheap to clone; clones share one table.
 #[derive(Clone)]
-pub struct SimProcesses(Arc<Shared>);
+pub struct SimProcesses(pub(super) Arc<Shared>);
 
 impl SimProcesses {
     /// A process table holding only init (pid 1, start time 0); new pids start at 100. `label`
@@ -183,7 +184,7 @@ impl SimProcesses {
     /// The process holding `pid` now, as that process sees the table.
     pub fn process(&self, pid: Pid) -> SimProcess {
         let index = *self.0.state.lock().holders.get(&pid).unwrap_or_else(|| panic!("no process has pid {pid}"));
-        SimProcess { kernel: self.clone(), index }
+        SimProcess::new(self.clone(), index)
     }
 
     /// What the kernel knows about the process holding `pid` now.
@@ -193,84 +194,8 @@ impl SimProcesses {
     }
 }
 
-/// One simulated process's view of the table: the worker's [`ProcessTable`].
-#[derive(Clone)]
-pub struct SimProcess {
-    kernel: SimProcesses,
-    index: usize,
-}
-
-impl SimProcess {
-    /// This process's pid.
-    pub fn pid(&self) -> Pid {
-        self.record().pid
-    }
-
-    /// Everything the kernel knows about this process.
-    pub fn record(&self) -> Record {
-        self.kernel.0.state.lock().processes[self.index].clone()
-    }
-
-    /// Writes a line to the process's stdout; a process that has ended writes nothing.
-    pub fn write(&self, line: &str) -> bool {
-        let mut s = self.kernel.0.state.lock();
-        let label = s.label.clone();
-        let me = &mut s.processes[self.index];
-        if me.end.is_some() {
-            info!("{label}: {} gone, '{line}' lost", me.pid);
-            return false;
-        }
-        me.output.push(line.to_owned());
-        true
-    }
-}
-
-impl ProcessTable for SimProcess {
-    fn parent_pid(&self) -> Pid {
-        self.kernel.0.state.lock().processes[self.index].ppid
-    }
-
-    fn start_time(&self, pid: Pid) -> Option<u64> {
-        let s = self.kernel.0.state.lock();
-        s.holders.get(&pid).map(|&i| s.processes[i].start_time)
-    }
-
-    fn sleep(&self, period: Duration) -> Result<(), Killed> {
-        let shared = &self.kernel.0;
-        let mut s = shared.changed.wait_while(shared.state.lock(), |s| {
-            s.kill_due.is_some_and(|due| s.processes[self.index].clock + period > due)
-        });
-        let (end_of_run, label) = (s.end_of_run, s.label.clone());
-        let me = &mut s.processes[self.index];
-        if me.end.is_some() {
-            return Err(Killed);
-        }
-        me.clock += period;
-        if end_of_run.is_some_and(|end| me.clock >= end) {
-            me.end = Some(End::Killed { at: me.clock });
-            info!("{label}: {} still running at {}ms, end of run: killed", me.pid, me.clock.as_millis());
-            return Err(Killed);
-        }
-        Ok(())
-    }
-
-    fn exit(&self, code: i32) {
-        let mut s = self.kernel.0.state.lock();
-        let label = s.label.clone();
-        let me = &mut s.processes[self.index];
-        me.end = Some(End::Exited { code, at: me.clock });
-        info!("{label}: {} exit({code}) at {}ms", me.pid, me.clock.as_millis());
-    }
-}
-
 impl std::fmt::Debug for SimProcesses {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SimProcesses").field("holders", &self.0.state.lock().holders).finish()
-    }
-}
-
-impl std::fmt::Debug for SimProcess {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("SimProcess").field(&self.pid()).finish()
     }
 }

@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 
 mod host;
+mod lines;
 pub mod roles;
 pub mod stress;
 pub mod workload;

@@ -7,12 +7,11 @@
 //! left. Trials run one after the other (`--threads` is not used: the pid hand-over needs quiet).
 
 use crate::host;
+use crate::lines::{Lines, Next};
 use crate::roles::{self, RoleArgs};
 use models::watchdog::{Config, Stat};
 use racetrack::stress::{StressConfig, StressReport};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// Sub-second timing, as the seed's integration test sets through the environment.
@@ -201,48 +200,6 @@ fn orphan(
         trial.problems.push(format!("worker {} cut off its in-flight command", trial.worker));
     }
     Ok(())
-}
-
-/// The gateway's stdout (shared with its worker), line by line; EOF once both are gone.
-struct Lines(mpsc::Receiver<String>);
-
-enum Next {
-    Line(String),
-    Eof,
-    Timeout,
-}
-
-impl Lines {
-    fn new(out: impl std::io::Read + Send + 'static) -> Self {
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || BufReader::new(out).lines().map_while(Result::ok).try_for_each(|l| tx.send(l)));
-        Lines(rx)
-    }
-
-    fn next_until(&self, deadline: Instant) -> Next {
-        match self.0.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok(line) => Next::Line(line),
-            Err(RecvTimeoutError::Disconnected) => Next::Eof,
-            Err(RecvTimeoutError::Timeout) => Next::Timeout,
-        }
-    }
-
-    fn expect(&self, wanted: impl Fn(&str) -> bool, within: Duration) -> Result<String, String> {
-        let deadline = Instant::now() + within;
-        loop {
-            match self.next_until(deadline) {
-                Next::Line(line) if wanted(&line) => return Ok(line),
-                Next::Line(_) => {}
-                Next::Eof => return Err("the gateway's output ended early".into()),
-                Next::Timeout => return Err(format!("no expected line within {}s", within.as_secs())),
-            }
-        }
-    }
-
-    fn wait_eof(&self, within: Duration) {
-        let deadline = Instant::now() + within;
-        while let Next::Line(_) = self.next_until(deadline) {}
-    }
 }
 
 fn spread(ms: &[u128]) -> String {
