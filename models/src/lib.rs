@@ -3,6 +3,7 @@
 //! | module | component | seed |
 //! |---|---|---|
 //! | [`task_worker`] | Appose's task worker and its janitor | `002_1ca0eba1ff21f61e.txt` |
+//! | [`watchdog`] | hermes-agent's slash-worker parent-death watchdog (C3) | `004_85ccd8a2cd44988b.txt` |
 //!
 //! Every model takes a [`Variant`] at construction: `Buggy` is the code before the seed's fix,
 //! `Fixed` the code after it. Models get every synchronisation primitive from [`sync`], so one
@@ -25,5 +26,6 @@
 pub mod sync;
 pub mod task_worker;
 mod variant;
+pub mod watchdog;
 
 pub use variant::Variant;
