@@ -3,6 +3,7 @@
 //! | module | component | seed |
 //! |---|---|---|
 //! | [`task_worker`] | Appose's task worker and its janitor | `002_1ca0eba1ff21f61e.txt` |
+//! | [`watchdog`] | hermes-agent's slash-worker parent-death watchdog (C3) | `004_85ccd8a2cd44988b.txt` |
 //! | [`api_client`] + [`kernel`] | hermes' interruptible API client, kanban db; real and simulated fd table | `001_465c57c5f9a84ab7.txt` |
 //!
 //! Every model takes a [`Variant`] at construction: `Buggy` is the code before the seed's fix,
@@ -28,5 +29,6 @@ pub mod kernel;
 pub mod sync;
 pub mod task_worker;
 mod variant;
+pub mod watchdog;
 
 pub use variant::Variant;

@@ -25,9 +25,19 @@ fn json_follows_the_schema() -> Result<(), Failed> {
     let results = doc["results"].as_array().ok_or("results must be an array")?;
     check(!results.is_empty(), "no results")?;
     for r in results {
-        for key in
-            ["scenario", "scheduler", "variant", "expected", "verdict", "ok", "schedules", "exhaustive", "elapsed_ms", "failure", "replay"]
-        {
+        for key in [
+            "scenario",
+            "scheduler",
+            "variant",
+            "expected",
+            "verdict",
+            "ok",
+            "schedules",
+            "exhaustive",
+            "elapsed_ms",
+            "failure",
+            "replay",
+        ] {
             check(r.get(key).is_some(), format!("result lacks '{key}': {r}"))?;
         }
         let expected = if r["variant"] == "buggy" { "detected" } else { "held" };
@@ -42,7 +52,10 @@ fn table_and_markdown_show_the_matrix() -> Result<(), Failed> {
         let o = racetrack(&["run", first, "--format", format]);
         let text = stdout(&o);
         check(o.status.code() == Some(0), format!("{format}: exit {:?}", o.status.code()))?;
-        check(text.contains("detected at schedule") && text.contains("held over"), format!("{format}: no matrix:\n{text}"))?;
+        check(
+            text.contains("detected at schedule") && text.contains("held over"),
+            format!("{format}: no matrix:\n{text}"),
+        )?;
         check(text.contains("racetrack replay rt1:"), format!("{format}: no replay line:\n{text}"))?;
     }
     Ok(())
@@ -53,7 +66,10 @@ fn toothless_scenario_fails_the_gate() -> Result<(), Failed> {
     check(o.status.code() == Some(1), format!("a toothless scenario must exit 1, got {:?}", o.status.code()))?;
     let doc: serde_json::Value = serde_json::from_str(&stdout(&o))?;
     check(doc["ok"] == false, "ok must be false")?;
-    check(doc["results"][0]["verdict"] == "held" && doc["results"][0]["ok"] == false, "buggy cell held, so it is not ok")
+    check(
+        doc["results"][0]["verdict"] == "held" && doc["results"][0]["ok"] == false,
+        "buggy cell held, so it is not ok",
+    )
 }
 
 fn aborting_cell_is_an_error_verdict() -> Result<(), Failed> {

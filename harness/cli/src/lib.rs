@@ -7,4 +7,5 @@
 use racetrack::Scenario;
 
 /// Every registered scenario.
-pub const SCENARIOS: &[Scenario] = &[janitor_toctou::SCENARIO, stranger_fd_close::SCENARIO];
+pub const SCENARIOS: &[Scenario] =
+    &[janitor_toctou::SCENARIO, parent_death_watchdog::SCENARIO, stranger_fd_close::SCENARIO];
