@@ -43,6 +43,12 @@ pub fn capture<R>(recorder: &Recorder, f: impl FnOnce() -> R) -> R {
     tracing::subscriber::with_default(subscriber, f)
 }
 
+/// Makes `recorder` capture the events of the calling OS thread until the guard drops: for
+/// threads an engine starts itself (tokio's blocking pool), where [`capture`] cannot reach.
+pub fn install(recorder: &Recorder) -> tracing::subscriber::DefaultGuard {
+    tracing::subscriber::set_default(tracing_subscriber::registry().with(RecordingLayer(recorder.clone())))
+}
+
 struct RecordingLayer(Recorder);
 
 impl<S: Subscriber> Layer<S> for RecordingLayer {
