@@ -3,6 +3,7 @@
 //! | module | component | seed |
 //! |---|---|---|
 //! | [`task_worker`] | Appose's task worker and its janitor | `002_1ca0eba1ff21f61e.txt` |
+//! | [`webhook_channel`] | ironclaw's webhook channel: lock held across `send().await`, pending-response leak | `003_408d3f04c521ad6d.txt` |
 //!
 //! Every model takes a [`Variant`] at construction: `Buggy` is the code before the seed's fix,
 //! `Fixed` the code after it. Models get every synchronisation primitive from [`sync`], so one
@@ -25,5 +26,6 @@
 pub mod sync;
 pub mod task_worker;
 mod variant;
+pub mod webhook_channel;
 
 pub use variant::Variant;
