@@ -46,6 +46,7 @@ async fn serve(variant: Variant, outcome: Outcome) -> turmoil::Result {
     let listener = turmoil::net::TcpListener::bind(("0.0.0.0", PORT)).await?;
     drop(task::spawn(server::serve(listener, channel.clone())));
 
+    // Bounded by the simulation's duration: a channel that never lets a send wait fails there.
     while channel.sends_in_flight() == 0 {
         task::sleep(Duration::from_millis(1)).await;
     }

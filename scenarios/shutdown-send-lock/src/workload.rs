@@ -77,9 +77,14 @@ async fn workload(variant: Variant) {
         let channel = channel.clone();
         async move { channel.process_emitted_messages(batch_ids.iter().map(|&id| emitted(id)).collect()).await }
     });
-    while channel.sends_in_flight() < 2 {
+    // Bounded: a channel that never lets a send wait on a full buffer must fail, not spin.
+    for _ in 0..1_000 {
+        if channel.sends_in_flight() >= 2 {
+            break;
+        }
         task::yield_now().await;
     }
+    liveness!(channel.sends_in_flight() == 2, "the handler and the batch should both be waiting on the full buffer");
 
     info!(actor = "main", "buffer full, 2 sends waiting: shutdown");
     let shutdown = task::timeout(BOUND, channel.shutdown()).await;
