@@ -2,6 +2,7 @@
 //!
 //! | module | component | seed |
 //! |---|---|---|
+//! | [`chat_bot`] | kai's chat bot behind a TOTP gate: synchronous subprocess calls on the event loop | `000_a27116583ca25b99.txt` |
 //! | [`task_worker`] | Appose's task worker and its janitor | `002_1ca0eba1ff21f61e.txt` |
 //! | [`webhook_channel`] | ironclaw's webhook channel: lock held across `send().await`, pending-response leak | `003_408d3f04c521ad6d.txt` |
 //!
@@ -23,6 +24,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod chat_bot;
 pub mod sync;
 pub mod task_worker;
 mod variant;

@@ -71,6 +71,8 @@ pub struct JoinHandle<T>(JoinInner<T>);
 enum JoinInner<T> {
     Tokio(tokio::task::JoinHandle<T>),
     Shuttle(shuttle::future::JoinHandle<T>),
+    /// A blocking call on a shuttle thread: its result comes through the oneshot.
+    ShuttleThread(tokio::sync::oneshot::Receiver<T>, Option<shuttle::thread::JoinHandle<()>>),
 }
 
 impl<T> Future for JoinHandle<T> {
@@ -84,6 +86,14 @@ impl<T> Future for JoinHandle<T> {
             JoinInner::Shuttle(h) => match Pin::new(h).poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(r) => r.map_err(|e| Box::new(format!("{e:?}")) as Box<dyn std::any::Any + Send>),
+            },
+            JoinInner::ShuttleThread(rx, thread) => match Pin::new(rx).poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(r) => {
+                    // The thread has sent its result (or panicked): joining returns at once.
+                    let joined = thread.take().map_or(Ok(()), |t| t.join());
+                    joined.and_then(|()| r.map_err(|_| Box::new("the blocking thread ended without a result") as _))
+                }
             },
         };
         Poll::Ready(result.unwrap_or_else(|payload| std::panic::resume_unwind(payload)))
@@ -120,11 +130,7 @@ where
         Engine::Shuttle => {
             let (tx, rx) = tokio::sync::oneshot::channel();
             let thread = shuttle::thread::spawn(move || drop(tx.send(f())));
-            JoinInner::Shuttle(shuttle::future::spawn(async move {
-                let out = rx.await;
-                thread.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload));
-                out.expect("the blocking thread ended without a result")
-            }))
+            JoinInner::ShuttleThread(rx, Some(thread))
         }
         _ => JoinInner::Tokio(tokio::task::spawn_blocking(f)),
     })

@@ -57,16 +57,17 @@ fn deterministic_per_seed() {
     }
 }
 
-/// The 2 s bound is virtual: the stalled shutdown covers 2 s of virtual time in a few
-/// milliseconds of wall time, and the fixed cells explore their whole budget well under a second.
+/// The 2 s bound is virtual: the stalled shutdown covers 2 s of virtual time in far less wall
+/// time, and the fixed cells explore their whole budget well under a second on an idle machine.
+/// The wall-time asserts are loose (CI shares 2 cores); the printed figures are the measurement.
 #[test]
 fn the_bound_is_virtual_time() {
     for scheduler in [SchedulerId::TokioPaused, SchedulerId::Turmoil] {
         let found = buggy(scheduler);
         assert!(found.virtual_ms.unwrap() >= 2_000, "{scheduler}: {:?} ms virtual", found.virtual_ms);
-        assert!(found.elapsed_ms < 1_000, "{scheduler}: {} ms of wall time", found.elapsed_ms);
+        assert!(found.elapsed_ms < 2_000, "{scheduler}: {} ms of wall time", found.elapsed_ms);
         let fixed = run_cell(&SCENARIO, scheduler, Variant::Fixed, &RunOptions::default());
-        assert!(fixed.ok && fixed.elapsed_ms < 1_000, "{scheduler}: {}", racetrack::testing::describe(&fixed));
+        assert!(fixed.ok && fixed.elapsed_ms < 5_000, "{scheduler}: {}", racetrack::testing::describe(&fixed));
         println!(
             "{scheduler}: buggy detected at schedule {} after {} ms virtual / {} ms wall; fixed held over {} in {} ms virtual / {} ms wall",
             found.schedules, found.virtual_ms.unwrap(), found.elapsed_ms, fixed.schedules, fixed.virtual_ms.unwrap(), fixed.elapsed_ms
