@@ -125,3 +125,45 @@ impl Drop for Note {
         self.0.store(self.1.elapsed().as_nanos() as u64, Ordering::SeqCst);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{replay_cell, run_cell, Budget, RunOptions, Scenario, SchedulerId::TokioPaused, Verdict};
+    use models::sync::task;
+    use models::Variant;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::time::Duration;
+
+    /// Buggy never finishes (a lost wake-up); Fixed sleeps 5 s of virtual time and finishes.
+    fn body(variant: Variant) -> Pin<Box<dyn Future<Output = ()>>> {
+        Box::pin(async move {
+            task::sleep(Duration::from_secs(5)).await;
+            if variant == Variant::Buggy {
+                std::future::pending::<()>().await;
+            }
+        })
+    }
+
+    const STALLS: Scenario = Scenario::new("stalls", "none", "a future that never finishes")
+        .tasks(body)
+        .schedulers(&[(TokioPaused, Budget::schedules(3).virtual_time(Duration::from_secs(30)))]);
+
+    #[test]
+    fn a_stall_is_detected_in_virtual_time_and_replays() {
+        let found = run_cell(&STALLS, TokioPaused, Variant::Buggy, &RunOptions::new(Some(40), None));
+        assert_eq!(found.verdict, Verdict::Detected);
+        assert!(found.failure.as_deref().unwrap().starts_with("stall: the workload did not finish within 30s"));
+        assert_eq!(found.replay.as_deref(), Some("rt1:stalls:tokio-paused:buggy:40:s40"));
+        assert_eq!(found.virtual_ms, Some(30_000));
+        assert!(found.elapsed_ms < 5_000, "virtual time costs no wall time: {} ms", found.elapsed_ms);
+        let again = replay_cell(&[STALLS], &found.replay.clone().unwrap().parse().unwrap()).unwrap();
+        // The same failure, token, trace and virtual time (only `bound` says it ran one seed).
+        let key =
+            |r: &crate::CellResult| (r.verdict, r.failure.clone(), r.replay.clone(), r.trace.clone(), r.virtual_ms);
+        assert_eq!(key(&again), key(&found));
+
+        let held = run_cell(&STALLS, TokioPaused, Variant::Fixed, &RunOptions::default());
+        assert_eq!((held.verdict, held.schedules, held.virtual_ms), (Verdict::Held, 3, Some(15_000)));
+    }
+}

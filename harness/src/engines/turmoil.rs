@@ -88,3 +88,58 @@ mod tests {
         assert_eq!(super::without_task_ids("no task here"), "no task here");
     }
 }
+
+#[cfg(test)]
+mod sim_tests {
+    use crate::{replay_cell, run_cell, Budget, RunOptions, Scenario, SchedulerId::Turmoil, Verdict};
+    use models::Variant;
+    use std::time::Duration;
+
+    /// A client that talks to a host over simulated TCP; in Buggy the host never answers.
+    fn body(variant: Variant, sim: &mut turmoil::Sim<'_>) -> turmoil::Result {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        sim.host("server", move || async move {
+            let listener = turmoil::net::TcpListener::bind(("0.0.0.0", 9)).await?;
+            let mut open = Vec::new();
+            loop {
+                let (mut s, _) = listener.accept().await?;
+                let mut byte = [0];
+                s.read_exact(&mut byte).await?;
+                if variant == Variant::Fixed {
+                    s.write_all(&byte).await?;
+                }
+                open.push(s); // keep the connection: the client waits for a byte, not an EOF
+            }
+        });
+        sim.client("client", async {
+            let mut s = turmoil::net::TcpStream::connect(("server", 9)).await?;
+            s.write_all(b"x").await?;
+            let mut byte = [0];
+            s.read_exact(&mut byte).await?;
+            Ok(())
+        });
+        sim.run()
+    }
+
+    const ECHO: Scenario = Scenario::new("echo", "none", "an echo that never answers")
+        .network(body)
+        .schedulers(&[(Turmoil, Budget::schedules(3).virtual_time(Duration::from_secs(2)))]);
+
+    #[test]
+    fn a_stalled_simulation_is_detected_with_its_rng_seed_and_replays() {
+        let found = run_cell(&ECHO, Turmoil, Variant::Buggy, &RunOptions::new(Some(9), None));
+        assert_eq!(found.verdict, Verdict::Detected);
+        let failure = found.failure.clone().unwrap();
+        assert!(failure.starts_with("simulation failed (rng_seed 9): Ran for duration"), "{failure}");
+        assert_eq!(found.replay.as_deref(), Some("rt1:echo:turmoil:buggy:9:s9"));
+        let again = replay_cell(&[ECHO], &found.replay.clone().unwrap().parse().unwrap()).unwrap();
+        // The same failure, token, trace and virtual time (only `bound` says it ran one seed).
+        let key =
+            |r: &crate::CellResult| (r.verdict, r.failure.clone(), r.replay.clone(), r.trace.clone(), r.virtual_ms);
+        assert_eq!(key(&again), key(&found));
+
+        let held = run_cell(&ECHO, Turmoil, Variant::Fixed, &RunOptions::default());
+        assert_eq!((held.verdict, held.schedules), (Verdict::Held, 3), "{held:?}");
+        assert_eq!(held.bound.as_deref(), Some("rng_seed 1..=3, 2s virtual each"));
+    }
+}
