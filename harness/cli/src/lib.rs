@@ -7,4 +7,5 @@
 use racetrack::Scenario;
 
 /// Every registered scenario.
-pub const SCENARIOS: &[Scenario] = &[janitor_toctou::SCENARIO, shutdown_send_lock::SCENARIO];
+pub const SCENARIOS: &[Scenario] =
+    &[janitor_toctou::SCENARIO, shutdown_send_lock::SCENARIO, blocking_event_loop::SCENARIO];

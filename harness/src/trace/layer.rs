@@ -52,6 +52,12 @@ pub fn install(recorder: &Recorder) -> tracing::subscriber::DefaultGuard {
 struct RecordingLayer(Recorder);
 
 impl<S: Subscriber> Layer<S> for RecordingLayer {
+    /// Only the race's own events are built at all: the engines' chatty internal events
+    /// (shuttle's per-step ones) cost nothing then.
+    fn enabled(&self, metadata: &tracing::Metadata<'_>, _ctx: Context<'_, S>) -> bool {
+        self.0.records(metadata.target())
+    }
+
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
         if !self.0.records(event.metadata().target()) {
             return;
