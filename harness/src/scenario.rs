@@ -10,7 +10,42 @@ pub type ThreadsBody = fn(Variant);
 
 /// One execution of a race as async tasks (`models::sync::task`): the tokio-paused backend runs it
 /// on a current-thread runtime with paused virtual time; shuttle-* on shuttle's futures executor
-/// (`shuttle::future::block_on`). Oracles panic, as in a [`ThreadsBody`].
+/// (`shuttle::future::block_on`). Oracles panic, as in a [`ThreadsBody`]. Under tokio-paused a
+/// body that does not finish within the budget's virtual time is a detected stall.
+///
+/// ```
+/// use racetrack::models::sync::task;
+/// use racetrack::models::Variant;
+/// use racetrack::{run_cell, Budget, RunOptions, Scenario, SchedulerId::TokioPaused, Verdict};
+/// use std::time::Duration;
+///
+/// // A reply that the buggy variant forgets to send: the waiter times out in virtual time.
+/// fn lost_reply(variant: Variant) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {
+///     Box::pin(async move {
+///         let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
+///         let worker = task::spawn(async move {
+///             task::sleep(Duration::from_secs(3)).await;
+///             match variant {
+///                 Variant::Buggy => std::mem::forget(tx), // the sender never completes
+///                 Variant::Fixed => drop(tx.send(7)),
+///             }
+///         });
+///         let reply = task::timeout(Duration::from_secs(5), rx).await;
+///         racetrack::safety!(reply.is_ok(), "no reply within 5 s of virtual time");
+///         worker.await;
+///     })
+/// }
+///
+/// const LOST: Scenario = Scenario::new("lost-reply", "none", "a reply never sent")
+///     .tasks(lost_reply)
+///     .schedulers(&[(TokioPaused, Budget::schedules(5))]);
+///
+/// let buggy = run_cell(&LOST, TokioPaused, Variant::Buggy, &RunOptions::default());
+/// assert_eq!((buggy.verdict, buggy.replay.as_deref()), (Verdict::Detected, Some("rt1:lost-reply:tokio-paused:buggy:1:s1")));
+/// assert_eq!(buggy.virtual_ms, Some(5_000)); // five virtual seconds, no real ones
+/// let fixed = run_cell(&LOST, TokioPaused, Variant::Fixed, &RunOptions::default());
+/// assert_eq!((fixed.verdict, fixed.schedules), (Verdict::Held, 5));
+/// ```
 pub type TasksBody = fn(Variant) -> Pin<Box<dyn Future<Output = ()>>>;
 
 /// One execution of a race over turmoil's simulated network: registers hosts and clients on a
