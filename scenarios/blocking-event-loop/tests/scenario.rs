@@ -51,7 +51,7 @@ fn deterministic_per_seed() {
     }
 }
 
-/// Wall time: the buggy cell costs the one real-time stall limit (300 ms under tokio; shuttle
+/// Wall time: the buggy cell costs the one real-time stall limit (500 ms under tokio; shuttle
 /// reports the deadlock at once); the fixed cells take well under a second on an idle machine.
 /// The asserted bounds are loose (CI shares 2 cores); the printed figures are the measurement.
 #[test]
