@@ -60,5 +60,5 @@ pub mod trace;
 pub use engines::{replay_cell, run_cell, RunOptions};
 pub use models;
 pub use outcome::{CellResult, Verdict};
-pub use scenario::{find, RoleFn, Scenario, ThreadsBody};
+pub use scenario::{find, NetworkBody, RoleFn, Scenario, TasksBody, ThreadsBody};
 pub use scheduler::{Budget, SchedulerId};

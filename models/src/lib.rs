@@ -2,9 +2,11 @@
 //!
 //! | module | component | seed |
 //! |---|---|---|
+//! | [`chat_bot`] | kai's chat bot behind a TOTP gate: synchronous subprocess calls on the event loop | `000_a27116583ca25b99.txt` |
 //! | [`task_worker`] | Appose's task worker and its janitor | `002_1ca0eba1ff21f61e.txt` |
 //! | [`watchdog`] | hermes-agent's slash-worker parent-death watchdog (C3) | `004_85ccd8a2cd44988b.txt` |
 //! | [`api_client`] + [`kernel`] | hermes' interruptible API client, kanban db; real and simulated fd table | `001_465c57c5f9a84ab7.txt` |
+//! | [`webhook_channel`] | ironclaw's webhook channel: lock held across `send().await`, pending-response leak | `003_408d3f04c521ad6d.txt` |
 //!
 //! Every model takes a [`Variant`] at construction: `Buggy` is the code before the seed's fix,
 //! `Fixed` the code after it. Models get every synchronisation primitive from [`sync`], so one
@@ -25,10 +27,12 @@
 #![deny(missing_docs)]
 
 pub mod api_client;
+pub mod chat_bot;
 pub mod kernel;
 pub mod sync;
 pub mod task_worker;
 mod variant;
 pub mod watchdog;
+pub mod webhook_channel;
 
 pub use variant::Variant;

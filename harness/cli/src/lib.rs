@@ -7,5 +7,10 @@
 use racetrack::Scenario;
 
 /// Every registered scenario.
-pub const SCENARIOS: &[Scenario] =
-    &[janitor_toctou::SCENARIO, parent_death_watchdog::SCENARIO, stranger_fd_close::SCENARIO];
+pub const SCENARIOS: &[Scenario] = &[
+    janitor_toctou::SCENARIO,
+    shutdown_send_lock::SCENARIO,
+    blocking_event_loop::SCENARIO,
+    stranger_fd_close::SCENARIO,
+    parent_death_watchdog::SCENARIO,
+];

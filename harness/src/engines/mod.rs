@@ -6,6 +6,8 @@
 
 mod loom;
 mod shuttle;
+mod tokio_paused;
+mod turmoil;
 
 use crate::outcome::{CellResult, Verdict};
 use crate::scenario::{Scenario, ThreadsBody};
@@ -148,7 +150,8 @@ fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Exploration, String>
         SchedulerId::ShuttleRandom | SchedulerId::ShuttlePct | SchedulerId::ShuttleDfs | SchedulerId::ShuttleUrw => {
             shuttle::explore(scheduler, job)
         }
-        SchedulerId::TokioPaused | SchedulerId::Turmoil => Err(format!("the {scheduler} backend is not built yet")),
+        SchedulerId::TokioPaused => tokio_paused::explore(job),
+        SchedulerId::Turmoil => turmoil::explore(job),
         SchedulerId::Stress => Err("stress is not a gate scheduler: use `racetrack stress`".to_owned()),
     }
 }
@@ -166,14 +169,25 @@ impl Executions {
         Executions { count: Arc::default(), recorder: Recorder::for_scenario(scenario.id) }
     }
 
-    /// The closure an engine runs once per schedule.
-    pub fn body(&self, engine: Engine, body: ThreadsBody, variant: Variant) -> impl Fn() + Send + Sync + 'static {
+    /// The closure an engine runs once per schedule: `body` is a [`ThreadsBody`], or whatever
+    /// adapts another kind of workload to one execution (an async body under an executor).
+    pub fn body(
+        &self,
+        engine: Engine,
+        body: impl Fn(Variant) + Send + Sync + 'static,
+        variant: Variant,
+    ) -> impl Fn() + Send + Sync + 'static {
         let (count, recorder) = (Arc::clone(&self.count), self.recorder.clone());
         move || {
             count.fetch_add(1, Ordering::SeqCst);
             recorder.clear();
             engine.enter(|| body(variant));
         }
+    }
+
+    /// The recorder, for threads an engine starts on its own (see [`trace::install`]).
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
     }
 
     /// Runs `explore` (the engine's whole search) with traces captured; on a failing schedule,
@@ -198,6 +212,19 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         s.clone()
     } else {
         "a panic with a non-string payload".to_owned()
+    }
+}
+
+/// Seeded engines (tokio-paused, turmoil) run execution `i` (0-based) of a cell with seed
+/// `seed + i`, and name it `s<seed + i>` in the replay token; replay runs that one seed.
+pub(crate) fn seeded_executions(job: &Job<'_>) -> Result<Vec<u64>, String> {
+    match job.replay {
+        None => Ok((0..job.budget.schedules).map(|i| job.seed.wrapping_add(i)).collect()),
+        Some(schedule) => {
+            let seed = schedule.strip_prefix('s').and_then(|s| s.parse().ok());
+            let seed = seed.ok_or_else(|| format!("schedule '{schedule}' is not of the form s<seed>"))?;
+            Ok(vec![seed])
+        }
     }
 }
 

@@ -1,9 +1,13 @@
 //! shuttle: random, PCT, DFS and uniform-random-walk schedulers over the same body.
 //!
+//! A scenario with a thread workload runs that; one with only an async workload runs it on
+//! shuttle's futures executor (`shuttle::future::block_on`), whose tasks the same schedulers
+//! interleave at every await that suspends.
+//!
 //! The token's schedule field is shuttle's own encoded schedule (what shuttle prints as "failing
 //! schedule"), so a replay runs exactly that one schedule through `ReplayScheduler`.
 
-use super::{threads_body, Executions, Exploration, Job};
+use super::{Executions, Exploration, Job};
 use crate::scheduler::SchedulerId;
 use ::shuttle::scheduler::{
     DfsScheduler, PctScheduler, RandomScheduler, ReplayScheduler, Scheduler, UrwRandomScheduler,
@@ -14,7 +18,13 @@ use shuttle_engine::runtime::execution::CurrentSchedule;
 use shuttle_engine::scheduler::serialization::{deserialize_schedule, serialize_schedule};
 
 pub(crate) fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Exploration, String> {
-    let body = threads_body(job, scheduler)?;
+    let body: Box<dyn Fn(models::Variant) + Send + Sync> = match (job.scenario.threads, job.scenario.tasks) {
+        (Some(threads), _) => Box::new(threads),
+        (None, Some(tasks)) => Box::new(move |variant| ::shuttle::future::block_on(tasks(variant))),
+        (None, None) => {
+            return Err(format!("scenario {} has no thread or async workload for {scheduler}", job.scenario.id))
+        }
+    };
     let n = job.budget.schedules as usize;
     let (strategy, bound): (Box<dyn Scheduler + Send>, Option<String>) = match (job.replay, scheduler) {
         (Some(encoded), _) => {

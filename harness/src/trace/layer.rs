@@ -43,9 +43,21 @@ pub fn capture<R>(recorder: &Recorder, f: impl FnOnce() -> R) -> R {
     tracing::subscriber::with_default(subscriber, f)
 }
 
+/// Makes `recorder` capture the events of the calling OS thread until the guard drops: for
+/// threads an engine starts itself (tokio's blocking pool), where [`capture`] cannot reach.
+pub fn install(recorder: &Recorder) -> tracing::subscriber::DefaultGuard {
+    tracing::subscriber::set_default(tracing_subscriber::registry().with(RecordingLayer(recorder.clone())))
+}
+
 struct RecordingLayer(Recorder);
 
 impl<S: Subscriber> Layer<S> for RecordingLayer {
+    /// Only the race's own events are built at all: the engines' chatty internal events
+    /// (shuttle's per-step ones) cost nothing then.
+    fn enabled(&self, metadata: &tracing::Metadata<'_>, _ctx: Context<'_, S>) -> bool {
+        self.0.records(metadata.target())
+    }
+
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
         if !self.0.records(event.metadata().target()) {
             return;

@@ -8,7 +8,7 @@
 mod layer;
 mod render;
 
-pub use layer::{capture, Recorder};
+pub use layer::{capture, install, Recorder};
 
 /// One recorded event: who did it, and what.
 #[derive(Clone, Debug, PartialEq, Eq)]

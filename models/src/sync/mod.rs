@@ -18,6 +18,7 @@ mod condvar;
 mod engine;
 mod mutex;
 mod rwlock;
+pub mod task;
 pub mod thread;
 
 pub use atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};

@@ -1,0 +1,80 @@
+//! blocking-event-loop under every scheduler it supports — seed 000 (dcellison/kai#127, #123).
+
+use blocking_event_loop::{stress, SCENARIO};
+use models::Variant;
+use racetrack::stress::StressConfig;
+use racetrack::token::ReplayToken;
+use racetrack::{replay_cell, run_cell, RunOptions, SchedulerId, Verdict};
+
+racetrack::scheduler_tests!(SCENARIO, tokio_paused, shuttle_pct, shuttle_random);
+
+fn buggy(scheduler: SchedulerId) -> racetrack::CellResult {
+    let result = run_cell(&SCENARIO, scheduler, Variant::Buggy, &RunOptions::default());
+    assert_eq!(result.verdict, Verdict::Detected, "{}", racetrack::testing::describe(&result));
+    result
+}
+
+/// The documented failing interleavings, pinned at the default seed: alice's verify_code runs on
+/// the event loop and waits for bob, who cannot be served.
+#[test]
+fn failing_trace_snapshots() {
+    for (scheduler, name) in
+        [(SchedulerId::TokioPaused, "tokio_paused_buggy_trace"), (SchedulerId::ShuttlePct, "shuttle_pct_buggy_trace")]
+    {
+        insta::assert_snapshot!(name, buggy(scheduler).trace.expect("a detection has a trace"));
+    }
+}
+
+/// A replay token reproduces the failure, message and trace, byte for byte.
+#[test]
+fn replay_reproduces_byte_for_byte() {
+    for scheduler in [SchedulerId::TokioPaused, SchedulerId::ShuttlePct, SchedulerId::ShuttleRandom] {
+        let found = buggy(scheduler);
+        let token: ReplayToken = found.replay.as_deref().unwrap().parse().unwrap();
+        let again = replay_cell(&[SCENARIO], &token).unwrap();
+        assert_eq!(again.verdict, Verdict::Detected, "{scheduler}");
+        assert_eq!(again.failure, found.failure, "{scheduler}");
+        assert_eq!(again.trace, found.trace, "{scheduler}");
+    }
+}
+
+/// Same seed, same verdict, schedule count and trace.
+#[test]
+fn deterministic_per_seed() {
+    for scheduler in SCENARIO.gate_schedulers() {
+        for variant in Variant::ALL {
+            let options = RunOptions::new(Some(7), None);
+            let a = run_cell(&SCENARIO, scheduler, variant, &options).without_timing();
+            let b = run_cell(&SCENARIO, scheduler, variant, &options).without_timing();
+            assert_eq!(a, b, "{scheduler} {variant}");
+        }
+    }
+}
+
+/// Figures, printed not asserted (speed is measured, never a test's verdict): the buggy cell costs
+/// the one real-time stall limit (500 ms under tokio; shuttle reports the deadlock at once).
+#[test]
+fn cell_figures() {
+    for scheduler in SCENARIO.gate_schedulers() {
+        let found = buggy(scheduler);
+        let fixed = run_cell(&SCENARIO, scheduler, Variant::Fixed, &RunOptions::default());
+        assert!(fixed.ok, "{}", racetrack::testing::describe(&fixed));
+        println!(
+            "{scheduler}: buggy detected at schedule {} in {} ms wall ({:?} ms virtual); fixed held over {} in {} ms wall",
+            found.schedules, found.elapsed_ms, found.virtual_ms, fixed.schedules, fixed.elapsed_ms
+        );
+    }
+}
+
+/// Stress with real subprocesses: the fixed bot serves bob while alice verifies, and fails
+/// closed when the helper is missing.
+#[test]
+fn stress_with_real_subprocesses() {
+    let fixed = stress::run(&StressConfig::new(Variant::Fixed, 3, 2), &|_| {});
+    println!("stress fixed: {fixed}");
+    assert_eq!(fixed.failures, 0, "{fixed}");
+    assert!(fixed.liveness_problems.is_empty(), "{fixed}");
+    let buggy = stress::run(&StressConfig::new(Variant::Buggy, 3, 2), &|_| {});
+    println!("stress buggy: {buggy}");
+    assert_eq!(buggy.failures, buggy.trials, "{buggy}");
+}
