@@ -5,6 +5,7 @@
 //! replays it. Everything else a cell reports (verdict, token, timing) is assembled here once.
 
 mod loom;
+mod seeded;
 mod shuttle;
 mod tokio_paused;
 mod turmoil;
@@ -212,19 +213,6 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         s.clone()
     } else {
         "a panic with a non-string payload".to_owned()
-    }
-}
-
-/// Seeded engines (tokio-paused, turmoil) run execution `i` (0-based) of a cell with seed
-/// `seed + i`, and name it `s<seed + i>` in the replay token; replay runs that one seed.
-pub(crate) fn seeded_executions(job: &Job<'_>) -> Result<Vec<u64>, String> {
-    match job.replay {
-        None => Ok((0..job.budget.schedules).map(|i| job.seed.wrapping_add(i)).collect()),
-        Some(schedule) => {
-            let seed = schedule.strip_prefix('s').and_then(|s| s.parse().ok());
-            let seed = seed.ok_or_else(|| format!("schedule '{schedule}' is not of the form s<seed>"))?;
-            Ok(vec![seed])
-        }
     }
 }
 

@@ -7,52 +7,24 @@
 //! not complete within its virtual time: turmoil's "Ran for duration …") or a panic is a
 //! detected failure. The token's schedule field is `s<rng_seed>`; replay runs that one seed.
 
-use super::{seeded_executions, Executions, Exploration, Job};
-use models::sync::{task, Engine};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use super::seeded::explore_seeds;
+use super::{Exploration, Job};
+use models::sync::task;
+use std::sync::atomic::Ordering;
 
 pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
     let network = job
         .scenario
         .network
         .ok_or_else(|| format!("scenario {} has no simulated-network workload", job.scenario.id))?;
-    let seeds = seeded_executions(job)?;
-    let executions = Executions::new(job.scenario);
-    let current = Arc::new(AtomicU64::new(0));
-    let virtual_ns = Arc::new(AtomicU64::new(0));
     let limit = job.budget.virtual_time;
-    let f = {
-        let (current, virtual_ns) = (Arc::clone(&current), Arc::clone(&virtual_ns));
-        executions.body(
-            Engine::Std,
-            move |variant| {
-                let seed = current.load(Ordering::SeqCst);
-                let mut sim = ::turmoil::Builder::new().rng_seed(seed).simulation_duration(limit).build();
-                let outcome = task::with_jitter_seed(Some(seed), || network(variant, &mut sim));
-                virtual_ns.fetch_add(sim.elapsed().as_nanos() as u64, Ordering::SeqCst);
-                if let Err(error) = outcome {
-                    panic!("simulation failed (rng_seed {seed}): {}", without_task_ids(&error.to_string()));
-                }
-            },
-            job.variant,
-        )
-    };
-    let (schedules, failure) = executions.run(
-        || {
-            for &seed in &seeds {
-                current.store(seed, Ordering::SeqCst);
-                f();
-            }
-        },
-        |_| format!("s{}", current.load(Ordering::SeqCst)),
-    );
-    Ok(Exploration {
-        schedules,
-        exhaustive: false,
-        bound: Some(format!("rng_seed {}..={}, {limit:?} virtual each", seeds[0], seeds[seeds.len() - 1])),
-        virtual_ms: Some(virtual_ns.load(Ordering::SeqCst) / 1_000_000),
-        failure,
+    explore_seeds(job, "rng_seed", move |variant, run| {
+        let mut sim = ::turmoil::Builder::new().rng_seed(run.seed).simulation_duration(limit).build();
+        let outcome = task::with_jitter_seed(Some(run.seed), || network(variant, &mut sim));
+        run.virtual_ns.fetch_add(sim.elapsed().as_nanos() as u64, Ordering::SeqCst);
+        if let Err(error) = outcome {
+            panic!("simulation failed (rng_seed {}): {}", run.seed, without_task_ids(&error.to_string()));
+        }
     })
 }
 

@@ -3,8 +3,7 @@
 use blocking_event_loop::{stress, SCENARIO};
 use models::Variant;
 use racetrack::stress::StressConfig;
-use racetrack::token::ReplayToken;
-use racetrack::{replay_cell, run_cell, RunOptions, SchedulerId, Verdict};
+use racetrack::{run_cell, RunOptions, SchedulerId, Verdict};
 
 racetrack::scheduler_tests!(SCENARIO, tokio_paused, shuttle_pct, shuttle_random);
 
@@ -22,32 +21,6 @@ fn failing_trace_snapshots() {
         [(SchedulerId::TokioPaused, "tokio_paused_buggy_trace"), (SchedulerId::ShuttlePct, "shuttle_pct_buggy_trace")]
     {
         insta::assert_snapshot!(name, buggy(scheduler).trace.expect("a detection has a trace"));
-    }
-}
-
-/// A replay token reproduces the failure, message and trace, byte for byte.
-#[test]
-fn replay_reproduces_byte_for_byte() {
-    for scheduler in [SchedulerId::TokioPaused, SchedulerId::ShuttlePct, SchedulerId::ShuttleRandom] {
-        let found = buggy(scheduler);
-        let token: ReplayToken = found.replay.as_deref().unwrap().parse().unwrap();
-        let again = replay_cell(&[SCENARIO], &token).unwrap();
-        assert_eq!(again.verdict, Verdict::Detected, "{scheduler}");
-        assert_eq!(again.failure, found.failure, "{scheduler}");
-        assert_eq!(again.trace, found.trace, "{scheduler}");
-    }
-}
-
-/// Same seed, same verdict, schedule count and trace.
-#[test]
-fn deterministic_per_seed() {
-    for scheduler in SCENARIO.gate_schedulers() {
-        for variant in Variant::ALL {
-            let options = RunOptions::new(Some(7), None);
-            let a = run_cell(&SCENARIO, scheduler, variant, &options).without_timing();
-            let b = run_cell(&SCENARIO, scheduler, variant, &options).without_timing();
-            assert_eq!(a, b, "{scheduler} {variant}");
-        }
     }
 }
 
