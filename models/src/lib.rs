@@ -3,6 +3,7 @@
 //! | module | component | seed |
 //! |---|---|---|
 //! | [`task_worker`] | Appose's task worker and its janitor | `002_1ca0eba1ff21f61e.txt` |
+//! | [`session_gateway`] | hermes-agent's TUI session gateway: sessions, slash workers, teardown, idle reaper | `004_85ccd8a2cd44988b.txt` |
 //!
 //! Every model takes a [`Variant`] at construction: `Buggy` is the code before the seed's fix,
 //! `Fixed` the code after it. Models get every synchronisation primitive from [`sync`], so one
@@ -22,6 +23,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod session_gateway;
 pub mod sync;
 pub mod task_worker;
 mod variant;
