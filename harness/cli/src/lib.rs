@@ -7,4 +7,4 @@
 use racetrack::Scenario;
 
 /// Every registered scenario.
-pub const SCENARIOS: &[Scenario] = &[janitor_toctou::SCENARIO, orphan_worker::SCENARIO];
+pub const SCENARIOS: &[Scenario] = &[janitor_toctou::SCENARIO, orphan_worker::SCENARIO, idempotent_teardown::SCENARIO];

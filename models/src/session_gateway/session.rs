@@ -1,7 +1,7 @@
 //! A session: what the gateway keeps per client conversation.
 
 use super::worker::SlashWorker;
-use crate::sync::{Arc, AtomicBool, Mutex, MutexGuard, Ordering};
+use crate::sync::{Arc, Mutex, MutexGuard};
 use std::fmt;
 use std::time::Duration;
 
@@ -39,6 +39,8 @@ pub struct SessionState {
     pub starting: bool,
     /// Last client activity, on the gateway's clock.
     pub last_active: Duration,
+    /// Its teardown has begun: it is no longer attachable.
+    pub finalized: bool,
 }
 
 /// One session. Its identity is the object itself (`Arc::ptr_eq`), never its sid: a session
@@ -49,7 +51,6 @@ pub struct Session {
     created_at: Duration,
     close_on_disconnect: bool,
     state: Mutex<SessionState>,
-    finalized: AtomicBool,
 }
 
 impl Session {
@@ -61,6 +62,7 @@ impl Session {
             pending: 0,
             starting: true,
             last_active: now,
+            finalized: false,
         };
         Session {
             sid: sid.to_owned(),
@@ -68,7 +70,6 @@ impl Session {
             created_at: now,
             close_on_disconnect: options.close_on_disconnect,
             state: Mutex::new(state),
-            finalized: AtomicBool::new(false),
         }
     }
 
@@ -99,7 +100,7 @@ impl Session {
 
     /// Whether its teardown has begun (it is no longer attachable).
     pub fn is_finalized(&self) -> bool {
-        self.finalized.load(Ordering::SeqCst)
+        self.state.lock().finalized
     }
 
     /// A copy of its mutable state.
@@ -114,10 +115,6 @@ impl Session {
 
     pub(super) fn lock_state(&self) -> MutexGuard<'_, SessionState> {
         self.state.lock()
-    }
-
-    pub(super) fn finalized_flag(&self) -> &AtomicBool {
-        &self.finalized
     }
 }
 

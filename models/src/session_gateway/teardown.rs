@@ -12,7 +12,7 @@
 
 use super::session::{EndReason, EndRecord, Session, Transport};
 use super::Gateway;
-use crate::sync::{Arc, Ordering};
+use crate::sync::Arc;
 use crate::Variant;
 use std::time::Duration;
 use tracing::info;
@@ -43,13 +43,14 @@ impl Gateway {
                     }
                     self.pop_session_by_id(sid)
                 };
-                match session {
-                    Some(session) => {
-                        self.finalize_session(&session, reason);
-                        true
-                    }
-                    None => false,
+                let Some(session) = session else { return false };
+                self.finalize_session(&session, reason);
+                // Belt and braces, as the seed has it: finalize already closed the worker unless
+                // it failed before that step; the `closed` claim makes this a no-op otherwise.
+                if let Some(worker) = session.worker() {
+                    worker.close();
                 }
+                true
             }
             Variant::Buggy => {
                 let Some(session) = self.session(sid) else { return false };
@@ -79,19 +80,22 @@ impl Gateway {
     /// `finalized`, so it runs once per session whoever calls it. Buggy: the pre-fix guard, a
     /// separate check and set, and the worker is closed by each caller.
     pub fn finalize_session(&self, session: &Session, reason: EndReason) {
-        let finalized = session.finalized_flag();
         match self.0.variant {
             Variant::Fixed => {
-                if finalized.swap(true, Ordering::SeqCst) {
+                let mut state = session.lock_state();
+                if state.finalized {
+                    drop(state);
                     info!("finalize {}: already finalized", session.name());
                     return;
                 }
+                state.finalized = true;
             }
             Variant::Buggy => {
-                if finalized.load(Ordering::SeqCst) {
+                // if session.get("_finalized"): return; session["_finalized"] = True
+                if session.lock_state().finalized {
                     return;
                 }
-                finalized.store(true, Ordering::SeqCst);
+                session.lock_state().finalized = true;
             }
         }
         let record = EndRecord { sid: session.sid().to_owned(), serial: session.serial(), reason };
@@ -168,10 +172,8 @@ impl Gateway {
         }
     }
 
-    /// Gateway exit (`atexit`). Fixed: durable first — every session is finalized (end record,
-    /// worker closed) before any slow unmapping — then each goes through the funnel, whose
-    /// finalize is a no-op by then. Buggy: a snapshot of the sessions, each ended and its worker
-    /// closed, none unmapped.
+    /// Gateway exit (`atexit`). Fixed: every mapped session goes through the funnel. Buggy: a
+    /// snapshot of the sessions, each ended and its worker closed, none unmapped.
     pub fn shutdown(&self) {
         let sessions = {
             let _lock = self.0.sessions_lock.lock();
@@ -179,16 +181,16 @@ impl Gateway {
         };
         info!("shutdown: {} session(s)", sessions.len());
         for session in &sessions {
-            self.finalize_session(session, EndReason::Shutdown);
-            if self.0.variant == Variant::Buggy {
-                if let Some(worker) = session.worker() {
-                    worker.close();
+            match self.0.variant {
+                Variant::Fixed => {
+                    self.close_session_by_id(session.sid(), EndReason::Shutdown);
                 }
-            }
-        }
-        if self.0.variant == Variant::Fixed {
-            for session in &sessions {
-                self.close_session_by_id(session.sid(), EndReason::Shutdown);
+                Variant::Buggy => {
+                    self.finalize_session(session, EndReason::Shutdown);
+                    if let Some(worker) = session.worker() {
+                        worker.close();
+                    }
+                }
             }
         }
     }
