@@ -7,4 +7,5 @@
 use racetrack::Scenario;
 
 /// Every registered scenario.
-pub const SCENARIOS: &[Scenario] = &[janitor_toctou::SCENARIO, orphan_worker::SCENARIO, idempotent_teardown::SCENARIO];
+pub const SCENARIOS: &[Scenario] =
+    &[janitor_toctou::SCENARIO, orphan_worker::SCENARIO, idempotent_teardown::SCENARIO, idle_ttl_eviction::SCENARIO];

@@ -45,10 +45,15 @@ impl Gateway {
     /// (teardown begun) are skipped. Buggy: every mapped session is counted.
     pub fn active_list(&self) -> Vec<SessionInfo> {
         let _lock = self.0.sessions_lock.lock();
-        self.mapped()
+        let rows: Vec<SessionInfo> = self
+            .mapped()
             .into_iter()
             .map(|s| SessionInfo { sid: s.sid().to_owned(), serial: s.serial(), finalized: s.is_finalized() })
             .filter(|info| self.0.variant == Variant::Buggy || !info.finalized)
-            .collect()
+            .collect();
+        let shown: Vec<String> =
+            rows.iter().map(|r| format!("{}{}", r.sid, if r.finalized { " (finalized)" } else { "" })).collect();
+        info!("list: {} session(s): {}", rows.len(), shown.join(", "));
+        rows
     }
 }
