@@ -10,9 +10,10 @@
 //! the whole predicate under the sessions lock together with the claim, and the list skips
 //! finalized sessions.
 //!
-//! - [`workload::run`]: five sessions at 6 h 5 min of virtual time — one idle, one that a
+//! - [`workload::run`]: seven sessions at 6 h 5 min of virtual time — one idle, one that a
 //!   client's message reaches while the reaper scans, one with pending input, one recently
-//!   active, one still starting — and a client listing sessions meanwhile.
+//!   active, one still starting, one in a long turn, one with a passive live viewer — and a
+//!   client listing sessions meanwhile.
 //!
 //! Virtual time comes from a `SimClock` that the workload sets; the periodic loop over that time
 //! (tokio-paused) is a separate driver around `Gateway::reap_idle_sessions`.
@@ -29,7 +30,7 @@ pub const SCENARIO: Scenario = Scenario::new(
     "session gateway: the idle reaper evicts a session that became active after its check",
 )
 .oracles(
-    "a running, pending, recently active or starting session is never evicted; the session list \
+    "a running, pending, recently active, starting or attached session is never evicted; the session list \
      never counts a session whose teardown has begun",
     "an idle detached session is evicted by the first scan after TTL + one scan period, and its \
      worker is reaped",

@@ -11,20 +11,27 @@ use racetrack::{liveness, safety};
 
 const DETACHED: SessionOptions = SessionOptions { transport: Transport::Detached, close_on_disconnect: false };
 
-/// Sessions created at virtual time 0; `recent` is touched at 6 h; the clock then reads
-/// 6 h 5 min, the first scan after the TTL. At once: one reaper scan, a client's message to
-/// `busy`, and a client listing the sessions.
+/// Sessions created at virtual time 0: `idle`, `busy`, `pending` (queued input), `recent`
+/// (touched at 6 h), `starting` (agent not built), `turn` (a turn running since 0) and `viewer`
+/// (a live connection, passive since 0); the clock then reads 6 h 5 min, the first scan after the
+/// TTL. At once: one reaper scan, a client's message to `busy`, and a client listing sessions.
 pub fn run(variant: Variant) {
     let procs = Arc::new(SimProcessTable::new());
     let clock = Arc::new(SimClock::new());
     let gateway = Gateway::new(variant, GatewayConfig::default(), procs.clone(), clock.clone());
-    for sid in ["idle", "busy", "pending", "recent", "starting"] {
-        let session = gateway.create_session(sid, DETACHED).expect("fresh sid");
+    for sid in ["idle", "busy", "pending", "recent", "starting", "turn", "viewer"] {
+        let options = match sid {
+            "viewer" => SessionOptions { transport: Transport::Ws(7), close_on_disconnect: false },
+            _ => DETACHED,
+        };
+        let session = gateway.create_session(sid, options).expect("fresh sid");
         if sid != "starting" {
             gateway.build_session(sid, &session).expect("spawn the worker");
         }
     }
     gateway.queue_input("pending").expect("mapped");
+    // A long turn: `last_active` freezes while it runs, so only `running` exempts it.
+    gateway.submit_prompt("turn").expect("mapped");
     clock.advance(SESSION_TTL);
     gateway.resume_session("recent", Transport::Detached).expect("mapped");
     clock.advance(REAPER_SCAN);
@@ -42,7 +49,7 @@ pub fn run(variant: Variant) {
         !(accepted && ended_by_reaper("busy")),
         "the reaper evicted 'busy' after it accepted a message (a turn was running): {ended:?}"
     );
-    for sid in ["pending", "recent", "starting"] {
+    for sid in ["pending", "recent", "starting", "turn", "viewer"] {
         safety!(!ended_by_reaper(sid), "the reaper evicted '{sid}', which was not idle: {ended:?}");
     }
     let dead: Vec<&SessionInfo> = listed.iter().filter(|row| row.finalized).collect();
