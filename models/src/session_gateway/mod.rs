@@ -40,6 +40,9 @@ mod spawn;
 mod teardown;
 mod worker;
 
+#[cfg(test)]
+mod tests;
+
 pub use clock::{Clock, MonotonicClock, SimClock};
 pub use os_process::OsProcessTable;
 pub use process::{audit, Exit, ProcessEvent, ProcessId, ProcessTable, Signal, SpawnSpec};
