@@ -87,7 +87,12 @@ impl OsProcessTable {
             return Err(io::Error::new(io::ErrorKind::PermissionDenied, "refused: the gateway's own process group"));
         }
         let target = pid(to)?;
-        Ok(if group { kill_process_group(target, raw(signal))? } else { kill_process(target, raw(signal))? })
+        if group {
+            kill_process_group(target, raw(signal))?;
+        } else {
+            kill_process(target, raw(signal))?;
+        }
+        Ok(())
     }
 }
 
