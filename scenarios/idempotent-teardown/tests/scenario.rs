@@ -7,15 +7,16 @@ use racetrack::{replay_cell, run_cell, RunOptions, SchedulerId};
 
 racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
 
-/// A late signal, pinned: shuttle-pct's first detection at the default seed (the close RPC and
-/// shutdown both close the worker; one SIGTERMs the pid after the other reaped it).
+/// A double end, pinned: shuttle-pct's first detection at the default seed (the close RPC and
+/// shutdown both pass the pre-fix `_finalized` check and both write the end record).
 #[test]
 fn failing_trace_snapshot() {
     let result = run_cell(&SCENARIO, SchedulerId::ShuttlePct, Variant::Buggy, &RunOptions::default());
     insta::assert_snapshot!("shuttle_pct_buggy_trace", result.trace.expect("buggy variant must be detected"));
 }
 
-/// A double end, pinned: loom's first detection (loom's order is deterministic).
+/// A late signal, pinned: loom's first detection (loom's order is deterministic): the close RPC
+/// and shutdown both close the worker; one SIGTERMs its pid after the other reaped it.
 #[test]
 fn loom_failing_trace_snapshot() {
     let result = run_cell(&SCENARIO, SchedulerId::Loom, Variant::Buggy, &RunOptions::default());
