@@ -47,22 +47,35 @@ impl Gateway {
             && now.saturating_sub(session.created_at()) >= ttl
     }
 
-    /// One scan: evicts every idle session; returns the sids it evicted.
+    /// One scan: evicts every idle session; returns the sids it evicted. The same as
+    /// [`Gateway::idle_candidates`] followed by [`Gateway::evict_idle`] for each, which an async
+    /// driver can call separately to let other tasks run in between (as the seed's teardown,
+    /// offloaded to a thread, lets the event loop run).
     pub fn reap_idle_sessions(&self) -> Vec<String> {
+        self.idle_candidates().into_iter().filter(|sid| self.evict_idle(sid)).collect()
+    }
+
+    /// The scan's first half: the sids of the sessions idle now, read under the sessions lock.
+    pub fn idle_candidates(&self) -> Vec<String> {
         let candidates: Vec<String> = {
             let _lock = self.0.sessions_lock.lock();
             let now = self.0.clock.now();
             self.mapped().into_iter().filter(|s| self.is_idle(s, now)).map(|s| s.sid().to_owned()).collect()
         };
         info!("idle scan: {} candidate(s)", candidates.len());
-        let is_idle = |s: &Session, now: Duration| self.is_idle(s, now);
         candidates
-            .into_iter()
-            .filter(|sid| match self.0.variant {
-                Variant::Buggy => self.close_session_by_id(sid, EndReason::IdleTimeout),
-                Variant::Fixed => self.close_session_if(sid, EndReason::IdleTimeout, Some(&is_idle)),
-            })
-            .collect()
+    }
+
+    /// The scan's second half, for one candidate: buggy, evicts it unconditionally; fixed,
+    /// through the funnel with the idle predicate re-checked under the sessions lock.
+    pub fn evict_idle(&self, sid: &str) -> bool {
+        match self.0.variant {
+            Variant::Buggy => self.close_session_by_id(sid, EndReason::IdleTimeout),
+            Variant::Fixed => {
+                let is_idle = |s: &Session, now: Duration| self.is_idle(s, now);
+                self.close_session_if(sid, EndReason::IdleTimeout, Some(&is_idle))
+            }
+        }
     }
 
     /// Starts the reaper loop on a thread: a scan every `reaper_scan` of real time (slept in

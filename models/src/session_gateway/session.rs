@@ -159,4 +159,6 @@ pub struct EndRecord {
     pub serial: u64,
     /// Why it ended.
     pub reason: EndReason,
+    /// When, on the gateway's clock.
+    pub at: Duration,
 }

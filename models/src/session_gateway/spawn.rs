@@ -84,7 +84,8 @@ impl Gateway {
             let still_mapped = self.session(sid).is_some_and(|current| Arc::ptr_eq(&current, session));
             if still_mapped {
                 let name = worker.name();
-                session.lock_state().worker = Some(worker);
+                let mut state = session.lock_state();
+                state.worker = Some(worker);
                 info!("attach {name}: {sid} still maps {}, stored", session.name());
                 return true;
             }
@@ -101,7 +102,8 @@ impl Gateway {
             Variant::Buggy => {
                 // session["slash_worker"] = worker
                 let name = worker.name();
-                session.lock_state().worker = Some(worker);
+                let mut state = session.lock_state();
+                state.worker = Some(worker);
                 info!("stored {name} into {} (bare)", session.name());
             }
             Variant::Fixed => {

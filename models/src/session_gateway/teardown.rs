@@ -80,27 +80,34 @@ impl Gateway {
     /// `finalized`, so it runs once per session whoever calls it. Buggy: the pre-fix guard, a
     /// separate check and set, and the worker is closed by each caller.
     pub fn finalize_session(&self, session: &Session, reason: EndReason) {
+        // Events are written under the session's lock, so the trace orders them as the lock did.
         match self.0.variant {
             Variant::Fixed => {
                 let mut state = session.lock_state();
                 if state.finalized {
-                    drop(state);
                     info!("finalize {}: already finalized", session.name());
                     return;
                 }
                 state.finalized = true;
+                info!("finalize {} ({reason:?}): marked, write end record", session.name());
             }
             Variant::Buggy => {
                 // if session.get("_finalized"): return; session["_finalized"] = True
-                if session.lock_state().finalized {
-                    return;
+                {
+                    let state = session.lock_state();
+                    if state.finalized {
+                        info!("finalize {}: already finalized", session.name());
+                        return;
+                    }
                 }
-                session.lock_state().finalized = true;
+                let mut state = session.lock_state();
+                state.finalized = true;
+                info!("finalize {} ({reason:?}): marked, write end record", session.name());
             }
         }
-        let record = EndRecord { sid: session.sid().to_owned(), serial: session.serial(), reason };
+        let at = self.0.clock.now();
+        let record = EndRecord { sid: session.sid().to_owned(), serial: session.serial(), reason, at };
         self.0.ended.lock().push(record);
-        info!("finalize {} ({reason:?}): end record written", session.name());
         if self.0.variant == Variant::Fixed {
             // The single chokepoint for the worker; the slot keeps it, so a racing restart that
             // closes the same worker meets the `closed` claim.

@@ -7,8 +7,9 @@ use racetrack::{replay_cell, run_cell, RunOptions, SchedulerId};
 
 racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
 
-/// A double end, pinned: shuttle-pct's first detection at the default seed (the close RPC and
-/// shutdown both pass the pre-fix `_finalized` check and both write the end record).
+/// A late signal, pinned: shuttle-pct's first detection at the default seed (shutdown and the
+/// close RPC both poll the worker as running; shutdown kills and reaps it, then the close RPC's
+/// SIGTERM goes to a pid that is no longer its worker's).
 #[test]
 fn failing_trace_snapshot() {
     let result = run_cell(&SCENARIO, SchedulerId::ShuttlePct, Variant::Buggy, &RunOptions::default());
