@@ -7,10 +7,14 @@
 use racetrack::Scenario;
 
 /// Every registered scenario.
+#[rustfmt::skip]
 pub const SCENARIOS: &[Scenario] = &[
     janitor_toctou::SCENARIO,
     shutdown_send_lock::SCENARIO,
     blocking_event_loop::SCENARIO,
+    orphan_worker::SCENARIO,
+    idempotent_teardown::SCENARIO,
+    idle_ttl_eviction::SCENARIO,
     stranger_fd_close::SCENARIO,
     parent_death_watchdog::SCENARIO,
 ];

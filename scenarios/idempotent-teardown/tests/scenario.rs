@@ -1,0 +1,58 @@
+//! idempotent-teardown under every scheduler it supports — seed 004 (hermes-agent PR "reap leaked
+//! slash_worker processes/fds …", the idempotent teardown funnel).
+
+use idempotent_teardown::SCENARIO;
+use models::Variant;
+use racetrack::{replay_cell, run_cell, RunOptions, SchedulerId};
+
+racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
+
+/// A late signal, pinned: shuttle-pct's first detection at the default seed (shutdown and the
+/// close RPC both poll the worker as running; shutdown kills and reaps it, then the close RPC's
+/// SIGTERM goes to a pid that is no longer its worker's).
+#[test]
+fn failing_trace_snapshot() {
+    let result = run_cell(&SCENARIO, SchedulerId::ShuttlePct, Variant::Buggy, &RunOptions::default());
+    insta::assert_snapshot!("shuttle_pct_buggy_trace", result.trace.expect("buggy variant must be detected"));
+}
+
+/// A late signal, pinned: loom's first detection (loom's order is deterministic): the close RPC
+/// and shutdown both close the worker; one SIGTERMs its pid after the other reaped it.
+#[test]
+fn loom_failing_trace_snapshot() {
+    let result = run_cell(&SCENARIO, SchedulerId::Loom, Variant::Buggy, &RunOptions::default());
+    insta::assert_snapshot!("loom_buggy_trace", result.trace.expect("buggy variant must be detected"));
+}
+
+/// A detection's token replays the same failure and the same trace.
+fn replays(scheduler: SchedulerId) {
+    let found = run_cell(&SCENARIO, scheduler, Variant::Buggy, &RunOptions::default());
+    let token = found.replay.clone().expect("detected").parse().expect("a well-formed token");
+    let again = replay_cell(&[SCENARIO], &token).expect("known scenario");
+    assert_eq!((again.failure, again.trace), (found.failure, found.trace), "{scheduler} replay differs");
+}
+
+#[test]
+fn shuttle_pct_detection_replays() {
+    replays(SchedulerId::ShuttlePct);
+}
+
+#[test]
+fn loom_detection_replays() {
+    replays(SchedulerId::Loom);
+}
+
+/// The stress run with real `sleep` workers: the fixed variant leaks nothing, and neither
+/// variant leaves a process behind once the run is over (checked in /proc).
+#[test]
+fn stress_fixed_leaks_nothing_and_nothing_outlives_the_run() {
+    use racetrack::stress::StressConfig;
+    for variant in Variant::ALL {
+        let report = idempotent_teardown::stress::run(&StressConfig::new(variant, 5, 2), &|_| {});
+        println!("{variant}:\n{report}");
+        assert!(report.liveness_problems.is_empty(), "{variant}: {:?}", report.liveness_problems);
+        if variant == Variant::Fixed {
+            assert_eq!(report.failures, 0, "fixed variant leaked: {report}");
+        }
+    }
+}

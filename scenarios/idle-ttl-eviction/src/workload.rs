@@ -1,0 +1,71 @@
+//! One execution of the race, on `models::sync` threads, a simulated process table and a
+//! virtual clock.
+
+use models::session_gateway::{
+    EndReason, Gateway, GatewayConfig, SessionInfo, SessionOptions, SimClock, SimProcessTable, Transport, REAPER_SCAN,
+    SESSION_TTL,
+};
+use models::sync::{thread, Arc};
+use models::Variant;
+use racetrack::{liveness, safety};
+
+const DETACHED: SessionOptions = SessionOptions { transport: Transport::Detached, close_on_disconnect: false };
+
+/// Sessions created at virtual time 0: `idle`, `busy`, `pending` (queued input), `recent`
+/// (touched at 6 h), `starting` (agent not built), `turn` (a turn running since 0) and `viewer`
+/// (a live connection, passive since 0); the clock then reads 6 h 5 min, the first scan after the
+/// TTL. At once: one reaper scan, a client's message to `busy`, and a client listing sessions.
+pub fn run(variant: Variant) {
+    let procs = Arc::new(SimProcessTable::new());
+    let clock = Arc::new(SimClock::new());
+    let gateway = Gateway::new(variant, GatewayConfig::default(), procs.clone(), clock.clone());
+    for sid in ["idle", "busy", "pending", "recent", "starting", "turn", "viewer"] {
+        let options = match sid {
+            "viewer" => SessionOptions { transport: Transport::Ws(7), close_on_disconnect: false },
+            _ => DETACHED,
+        };
+        let session = gateway.create_session(sid, options).expect("fresh sid");
+        if sid != "starting" {
+            gateway.build_session(sid, &session).expect("spawn the worker");
+        }
+    }
+    gateway.queue_input("pending").expect("mapped");
+    // A long turn: `last_active` freezes while it runs, so only `running` exempts it.
+    gateway.submit_prompt("turn").expect("mapped");
+    clock.advance(SESSION_TTL);
+    gateway.resume_session("recent", Transport::Detached).expect("mapped");
+    clock.advance(REAPER_SCAN);
+
+    let reaper = spawn("reaper", &gateway, |g| drop(g.reap_idle_sessions()));
+    let client = spawn("client", &gateway, |g| g.submit_prompt("busy").is_ok());
+    let lister = spawn("lister", &gateway, Gateway::active_list);
+    reaper.join().expect("the reaper panicked");
+    let accepted = client.join().expect("the client panicked");
+    let listed: Vec<SessionInfo> = lister.join().expect("the lister panicked");
+
+    let ended = gateway.ended();
+    let ended_by_reaper = |sid: &str| ended.iter().any(|r| r.sid == sid && r.reason == EndReason::IdleTimeout);
+    safety!(
+        !(accepted && ended_by_reaper("busy")),
+        "the reaper evicted 'busy' after it accepted a message (a turn was running): {ended:?}"
+    );
+    for sid in ["pending", "recent", "starting", "turn", "viewer"] {
+        safety!(!ended_by_reaper(sid), "the reaper evicted '{sid}', which was not idle: {ended:?}");
+    }
+    let dead: Vec<&SessionInfo> = listed.iter().filter(|row| row.finalized).collect();
+    safety!(dead.is_empty(), "the session list counted sessions whose teardown had begun: {dead:?}");
+
+    liveness!(ended_by_reaper("idle"), "the idle, detached session outlived TTL + one scan: {ended:?}");
+    let idle_worker = 1; // the first worker spawned belongs to "idle"
+    liveness!(procs.is_reaped(idle_worker), "the evicted session's worker w{idle_worker} was not reaped");
+    liveness!(gateway.session("idle").is_none(), "the evicted session is still mapped");
+}
+
+fn spawn<T: Send + 'static>(
+    name: &str,
+    gateway: &Gateway,
+    body: impl FnOnce(&Gateway) -> T + Send + 'static,
+) -> thread::JoinHandle<T> {
+    let gateway = gateway.clone();
+    thread::Builder::new().name(name).spawn(move || body(&gateway))
+}

@@ -1,0 +1,113 @@
+//! The race on the real machine: real `sleep 1000` workers, real threads, the real process table.
+//! Every worker left running and unattached at quiescence is a leaked process; all of them are
+//! killed at the end of their round, and the real process table is checked for leftovers.
+
+use crate::workload::{check, setup, Violation};
+use models::session_gateway::{
+    audit, Gateway, GatewayConfig, MonotonicClock, OsProcessTable, ProcessEvent, ProcessTable, Transport,
+};
+use models::sync::{thread, Arc};
+use racetrack::stress::{StressConfig, StressReport};
+use std::sync::Barrier;
+
+/// Runs `config.iterations` rounds of `config.threads` gateways, each racing like the workload
+/// over its own real process table.
+pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
+    let mut report = StressReport { unit: "races", ..StressReport::default() };
+    let (mut swept, mut problems, mut spawned) = (0usize, Vec::new(), Vec::new());
+    for _ in 0..config.iterations {
+        let tables: Vec<Arc<OsProcessTable>> =
+            (0..config.threads.max(1)).map(|_| Arc::new(OsProcessTable::new())).collect();
+        let gateways: Vec<Gateway> = tables
+            .iter()
+            .map(|t| {
+                let table: Arc<dyn ProcessTable> = t.clone();
+                Gateway::new(config.variant, GatewayConfig::default(), table, Arc::new(MonotonicClock::new()))
+            })
+            .collect();
+        let barrier = Arc::new(Barrier::new(gateways.len() * 4));
+        let racers: Vec<_> = gateways.iter().map(|g| race(g, &barrier)).collect();
+        racers.into_iter().flatten().for_each(|h| h.join().expect("gateway thread panicked"));
+        // Quiescent: judge each gateway against its own table.
+        for (gateway, table) in gateways.iter().zip(&tables) {
+            report.trials += 1;
+            if let Err(Violation::Safety(what) | Violation::Liveness(what)) = check(gateway, &table.unreaped()) {
+                report.failures += 1;
+                report.first_failure.get_or_insert(what);
+            }
+        }
+        for (gateway, table) in gateways.iter().zip(&tables) {
+            gateway.shutdown();
+            swept += table.kill_all();
+            problems.extend(audit(&table.events(), table.own_pgid(), &[]));
+            spawned.extend(spawned_pids(table));
+        }
+        progress(report.trials);
+    }
+    report.notes.push(format!("leaked processes killed by the end-of-round sweep: {swept}"));
+    report.notes.push(format!("double kills / signals after reap: {}", problems.len()));
+    if let Some(first) = problems.first() {
+        report.notes.push(format!("first: {first}"));
+    }
+    let left = leftover_children(&spawned);
+    report.notes.push(format!("processes left behind (checked in /proc): {}", left.len()));
+    if !left.is_empty() {
+        report.liveness_problems.push(format!("processes still running after the run: {left:?}"));
+    }
+    report
+}
+
+/// Starts one gateway's four racers (after the same setup as the workload); they start together.
+fn race(gateway: &Gateway, barrier: &Arc<Barrier>) -> Vec<thread::JoinHandle<()>> {
+    let (a, b) = setup(gateway);
+    let go = |name: &str, body: Box<dyn FnOnce(&Gateway) + Send>| {
+        let (gateway, barrier) = (gateway.clone(), Arc::clone(barrier));
+        thread::Builder::new().name(name).spawn(move || {
+            barrier.wait();
+            body(&gateway)
+        })
+    };
+    vec![
+        go("build", Box::new(move |g| drop(g.build_session("a", &a)))),
+        go(
+            "close",
+            Box::new(|g| {
+                g.close_session("a");
+                drop(g.resume_session("a", Transport::Ws(2)));
+            }),
+        ),
+        go("turn", Box::new(move |g| drop(g.finish_turn("b", &b)))),
+        go(
+            "reaper",
+            Box::new(|g| {
+                g.reap_orphaned_session("b");
+            }),
+        ),
+    ]
+}
+
+fn spawned_pids(table: &OsProcessTable) -> Vec<u32> {
+    table
+        .events()
+        .iter()
+        .filter_map(|e| match e {
+            ProcessEvent::Spawned { pid, .. } => Some(*pid),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Those of `pids` that still exist as children of this process, read from /proc.
+pub fn leftover_children(pids: &[u32]) -> Vec<u32> {
+    let me = std::process::id().to_string();
+    pids.iter()
+        .copied()
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| stat.rsplit_once(") ").map(|(_, rest)| rest.to_owned()))
+                .and_then(|rest| rest.split_whitespace().nth(1).map(str::to_owned))
+                .is_some_and(|ppid| ppid == me)
+        })
+        .collect()
+}
