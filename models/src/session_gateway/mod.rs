@@ -44,7 +44,7 @@ mod worker;
 mod tests;
 
 pub use clock::{Clock, MonotonicClock, SimClock};
-pub use os_process::OsProcessTable;
+pub use os_process::{leftover_children, OsProcessTable};
 pub use process::{audit, Exit, ProcessEvent, ProcessId, ProcessTable, Signal, SpawnSpec};
 pub use reaper::ReaperHandle;
 pub use rlock::{ReentrantGuard, ReentrantLock};

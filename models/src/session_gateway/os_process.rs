@@ -55,6 +55,17 @@ impl OsProcessTable {
         self.table.lock().log.clone()
     }
 
+    /// The pid of every child this table ever spawned, in spawn order.
+    pub fn spawned_pids(&self) -> Vec<u32> {
+        let log = self.table.lock().log.clone();
+        log.iter()
+            .filter_map(|e| match e {
+                ProcessEvent::Spawned { pid, .. } => Some(*pid),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// (spawn number, pid) of every child not reaped yet.
     pub fn unreaped(&self) -> Vec<(u64, u32)> {
         self.table.lock().children.iter().map(|(serial, c)| (*serial, c.id())).collect()
@@ -161,4 +172,20 @@ impl ProcessTable for OsProcessTable {
     fn own_pgid(&self) -> u32 {
         getpgrp().as_raw_nonzero().get() as u32
     }
+}
+
+/// Those of `pids` that are still children of this process, read from the real process table
+/// (`/proc/<pid>/stat`): what a run left behind.
+pub fn leftover_children(pids: &[u32]) -> Vec<u32> {
+    let me = std::process::id().to_string();
+    pids.iter()
+        .copied()
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| stat.rsplit_once(") ").map(|(_, rest)| rest.to_owned()))
+                .and_then(|rest| rest.split_whitespace().nth(1).map(str::to_owned))
+                .is_some_and(|ppid| ppid == me)
+        })
+        .collect()
 }

@@ -5,7 +5,7 @@
 
 use crate::workload::{check, setup, Violation};
 use models::session_gateway::{
-    Gateway, GatewayConfig, MonotonicClock, OsProcessTable, ProcessEvent, ProcessTable, SpawnSpec, Transport,
+    leftover_children, Gateway, GatewayConfig, MonotonicClock, OsProcessTable, ProcessTable, SpawnSpec, Transport,
 };
 use models::sync::{thread, Arc};
 use racetrack::stress::{StressConfig, StressReport};
@@ -49,10 +49,7 @@ pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
                 Err(Violation::Liveness(what)) => report.liveness_problems.push(what),
             }
             swept += table.kill_all();
-            spawned.extend(table.events().iter().filter_map(|e| match e {
-                ProcessEvent::Spawned { pid, .. } => Some(*pid),
-                _ => None,
-            }));
+            spawned.extend(table.spawned_pids());
         }
         progress(report.trials);
     }
@@ -89,19 +86,4 @@ fn race(gateway: &Gateway, barrier: &Arc<Barrier>) -> Vec<thread::JoinHandle<()>
         ),
         go("shutdown", Box::new(Gateway::shutdown)),
     ]
-}
-
-/// Those of `pids` that still exist as children of this process, read from /proc.
-pub fn leftover_children(pids: &[u32]) -> Vec<u32> {
-    let me = std::process::id().to_string();
-    pids.iter()
-        .copied()
-        .filter(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .ok()
-                .and_then(|stat| stat.rsplit_once(") ").map(|(_, rest)| rest.to_owned()))
-                .and_then(|rest| rest.split_whitespace().nth(1).map(str::to_owned))
-                .is_some_and(|ppid| ppid == me)
-        })
-        .collect()
 }

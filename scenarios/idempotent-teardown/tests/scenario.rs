@@ -3,7 +3,7 @@
 
 use idempotent_teardown::SCENARIO;
 use models::Variant;
-use racetrack::{replay_cell, run_cell, RunOptions, SchedulerId};
+use racetrack::{run_cell, RunOptions, SchedulerId};
 
 racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
 
@@ -22,24 +22,6 @@ fn failing_trace_snapshot() {
 fn loom_failing_trace_snapshot() {
     let result = run_cell(&SCENARIO, SchedulerId::Loom, Variant::Buggy, &RunOptions::default());
     insta::assert_snapshot!("loom_buggy_trace", result.trace.expect("buggy variant must be detected"));
-}
-
-/// A detection's token replays the same failure and the same trace.
-fn replays(scheduler: SchedulerId) {
-    let found = run_cell(&SCENARIO, scheduler, Variant::Buggy, &RunOptions::default());
-    let token = found.replay.clone().expect("detected").parse().expect("a well-formed token");
-    let again = replay_cell(&[SCENARIO], &token).expect("known scenario");
-    assert_eq!((again.failure, again.trace), (found.failure, found.trace), "{scheduler} replay differs");
-}
-
-#[test]
-fn shuttle_pct_detection_replays() {
-    replays(SchedulerId::ShuttlePct);
-}
-
-#[test]
-fn loom_detection_replays() {
-    replays(SchedulerId::Loom);
 }
 
 /// The stress run with real `sleep` workers: the fixed variant leaks nothing, and neither

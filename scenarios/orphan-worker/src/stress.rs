@@ -4,7 +4,7 @@
 
 use crate::workload::{check, setup, Violation};
 use models::session_gateway::{
-    audit, Gateway, GatewayConfig, MonotonicClock, OsProcessTable, ProcessEvent, ProcessTable, Transport,
+    audit, leftover_children, Gateway, GatewayConfig, MonotonicClock, OsProcessTable, ProcessTable, Transport,
 };
 use models::sync::{thread, Arc};
 use racetrack::stress::{StressConfig, StressReport};
@@ -40,7 +40,7 @@ pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
             gateway.shutdown();
             swept += table.kill_all();
             problems.extend(audit(&table.events(), table.own_pgid(), &[]));
-            spawned.extend(spawned_pids(table));
+            spawned.extend(table.spawned_pids());
         }
         progress(report.trials);
     }
@@ -84,30 +84,4 @@ fn race(gateway: &Gateway, barrier: &Arc<Barrier>) -> Vec<thread::JoinHandle<()>
             }),
         ),
     ]
-}
-
-fn spawned_pids(table: &OsProcessTable) -> Vec<u32> {
-    table
-        .events()
-        .iter()
-        .filter_map(|e| match e {
-            ProcessEvent::Spawned { pid, .. } => Some(*pid),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Those of `pids` that still exist as children of this process, read from /proc.
-pub fn leftover_children(pids: &[u32]) -> Vec<u32> {
-    let me = std::process::id().to_string();
-    pids.iter()
-        .copied()
-        .filter(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .ok()
-                .and_then(|stat| stat.rsplit_once(") ").map(|(_, rest)| rest.to_owned()))
-                .and_then(|rest| rest.split_whitespace().nth(1).map(str::to_owned))
-                .is_some_and(|ppid| ppid == me)
-        })
-        .collect()
 }
