@@ -13,15 +13,22 @@
 //! - [`workload::run`]: seven sessions at 6 h 5 min of virtual time — one idle, one that a
 //!   client's message reaches while the reaper scans, one with pending input, one recently
 //!   active, one still starting, one in a long turn, one with a passive live viewer — and a
-//!   client listing sessions meanwhile.
-//!
-//! Virtual time comes from a `SimClock` that the workload sets; the periodic loop over that time
-//! (tokio-paused) is a separate driver around `Gateway::reap_idle_sessions`.
+//!   client listing sessions meanwhile (loom, shuttle-pct: the check-then-remove interleaving,
+//!   on a `SimClock` the workload sets).
+//! - [`tasks::run`]: the same sessions under the seed's periodic reaper, an async loop scanning
+//!   every 5 min over 12 h of virtual time, with clients acting around it (tokio-paused: the
+//!   whole run in milliseconds of wall time).
+//! - [`actor`]: gives each async task its own trace column; [`runtime`]: the gateway clock on
+//!   virtual time, absolute sleeps, a fail-fast join.
 #![deny(missing_docs)]
 
+pub mod actor;
+pub mod runtime;
+pub mod tasks;
 pub mod workload;
 
 use racetrack::{Budget, Scenario, SchedulerId::*};
+use std::time::Duration;
 
 /// The scenario, as the registry and the tests use it.
 pub const SCENARIO: Scenario = Scenario::new(
@@ -36,4 +43,13 @@ pub const SCENARIO: Scenario = Scenario::new(
      worker is reaped",
 )
 .threads(workload::run)
-.schedulers(&[(Loom, Budget::schedules(20_000).preemptions(2)), (ShuttlePct, Budget::schedules(1_000).depth(3))]);
+.tasks(tasks::run)
+.schedulers(&[
+    (Loom, Budget::schedules(20_000).preemptions(2)),
+    (ShuttlePct, Budget::schedules(1_000).depth(3)),
+    // Each execution covers 12 h of virtual time; 13 h is the stall limit.
+    (TokioPaused, Budget::schedules(TOKIO_SEEDS).virtual_time(Duration::from_secs(13 * 3600))),
+]);
+
+/// Seeds the tokio-paused cell runs (one 12 h execution each).
+pub const TOKIO_SEEDS: u64 = 20;

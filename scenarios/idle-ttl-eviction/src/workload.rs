@@ -19,19 +19,7 @@ pub fn run(variant: Variant) {
     let procs = Arc::new(SimProcessTable::new());
     let clock = Arc::new(SimClock::new());
     let gateway = Gateway::new(variant, GatewayConfig::default(), procs.clone(), clock.clone());
-    for sid in ["idle", "busy", "pending", "recent", "starting", "turn", "viewer"] {
-        let options = match sid {
-            "viewer" => SessionOptions { transport: Transport::Ws(7), close_on_disconnect: false },
-            _ => DETACHED,
-        };
-        let session = gateway.create_session(sid, options).expect("fresh sid");
-        if sid != "starting" {
-            gateway.build_session(sid, &session).expect("spawn the worker");
-        }
-    }
-    gateway.queue_input("pending").expect("mapped");
-    // A long turn: `last_active` freezes while it runs, so only `running` exempts it.
-    gateway.submit_prompt("turn").expect("mapped");
+    open_sessions(&gateway);
     clock.advance(SESSION_TTL);
     gateway.resume_session("recent", Transport::Detached).expect("mapped");
     clock.advance(REAPER_SCAN);
@@ -59,6 +47,24 @@ pub fn run(variant: Variant) {
     let idle_worker = 1; // the first worker spawned belongs to "idle"
     liveness!(procs.is_reaped(idle_worker), "the evicted session's worker w{idle_worker} was not reaped");
     liveness!(gateway.session("idle").is_none(), "the evicted session is still mapped");
+}
+
+/// Creates the sessions, all at the clock's current time: each detached except `viewer` (a live
+/// connection); each built (worker spawned) except `starting`; one input queued on `pending`; a
+/// turn started on `turn`, whose `last_active` then freezes while it runs.
+pub fn open_sessions(gateway: &Gateway) {
+    for sid in ["idle", "busy", "pending", "recent", "starting", "turn", "viewer"] {
+        let options = match sid {
+            "viewer" => SessionOptions { transport: Transport::Ws(7), close_on_disconnect: false },
+            _ => DETACHED,
+        };
+        let session = gateway.create_session(sid, options).expect("fresh sid");
+        if sid != "starting" {
+            gateway.build_session(sid, &session).expect("spawn the worker");
+        }
+    }
+    gateway.queue_input("pending").expect("mapped");
+    gateway.submit_prompt("turn").expect("mapped");
 }
 
 fn spawn<T: Send + 'static>(
