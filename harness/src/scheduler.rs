@@ -123,3 +123,14 @@ impl Budget {
         self
     }
 }
+
+/// A duration for people: `750 ms`, `42.0 s`, `6.1 min`, `12.0 h`.
+pub(crate) fn human(duration: Duration) -> String {
+    let secs = duration.as_secs_f64();
+    match secs {
+        s if s < 1.0 => format!("{} ms", duration.as_millis()),
+        s if s < 120.0 => format!("{s:.1} s"),
+        s if s < 7200.0 => format!("{:.1} min", s / 60.0),
+        s => format!("{:.1} h", s / 3600.0),
+    }
+}

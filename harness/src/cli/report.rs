@@ -5,6 +5,7 @@
 //! come after it; they are the only part that varies between identical runs.
 
 use crate::outcome::{CellResult, Verdict};
+use crate::scheduler::human;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -73,7 +74,7 @@ fn figures(r: &CellResult) -> [String; 7] {
         r.schedules.to_string(),
         r.elapsed_ms.to_string(),
         format!("{:.0}", r.schedules_per_sec()),
-        r.virtual_ms.map_or("-".into(), |v| format!("{:.1} s", v as f64 / 1000.0)),
+        r.virtual_ms.map_or("-".into(), |v| human(Duration::from_millis(v))),
     ]
 }
 

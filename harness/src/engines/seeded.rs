@@ -2,6 +2,7 @@
 //! seed a token names), each covering some virtual time, summed into the cell's figure.
 
 use super::{Executions, Exploration, Job};
+use crate::scheduler::human;
 use crate::trace::Recorder;
 use models::sync::Engine;
 use models::Variant;
@@ -49,7 +50,7 @@ pub(crate) fn explore_seeds(
     Ok(Exploration {
         schedules,
         exhaustive: false,
-        bound: Some(format!("{seed_name} {first}..={last}, {:?} virtual each", job.budget.virtual_time)),
+        bound: Some(format!("{seed_name} {first}..={last}, {} virtual each", human(job.budget.virtual_time))),
         virtual_ms: Some(virtual_ns.load(Ordering::SeqCst) / 1_000_000),
         failure,
     })
