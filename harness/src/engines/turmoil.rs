@@ -112,6 +112,6 @@ mod sim_tests {
 
         let held = run_cell(&ECHO, Turmoil, Variant::Fixed, &RunOptions::default());
         assert_eq!((held.verdict, held.schedules), (Verdict::Held, 3), "{held:?}");
-        assert_eq!(held.bound.as_deref(), Some("rng_seed 1..=3, 2s virtual each"));
+        assert_eq!(held.bound.as_deref(), Some("rng_seed 1..=3, 2.0 s virtual each"));
     }
 }
