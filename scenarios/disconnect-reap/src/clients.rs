@@ -84,7 +84,7 @@ pub async fn b(marks: Arc<Mutex<Marks>>) -> turmoil::Result {
         let expected = format!("echo {text}");
         safety!(
             matches!(&reply, Ok(Ok(Ok(answer))) if *answer == expected),
-            "B's {text:?} sent at {sent:?} was not answered within {ANSWER_WITHIN:?}: {reply:?}"
+            "B's {text:?} sent at {sent:?} did not get its answer within {ANSWER_WITHIN:?}: {reply:?}"
         );
         let idle = b.idle(CHAT_PERIOD).await;
         safety!(idle.is_ok(), "B's connection was dropped at {:?} while B was connected: {idle:?}", now());

@@ -27,7 +27,7 @@ fn the_bound_is_virtual_time() {
     let fixed = run_cell(&SCENARIO, SchedulerId::Turmoil, Variant::Fixed, &RunOptions::default());
     assert!(fixed.ok, "{}", racetrack::testing::describe(&fixed));
     println!(
-        "turmoil: buggy detected at seed {} after {} ms virtual / {} ms wall; fixed held over {} seeds in {} ms virtual / {} ms wall",
+        "turmoil: buggy detected after {} seed(s), {} ms virtual, {} ms wall; fixed held over {} seeds, {} ms virtual, {} ms wall",
         found.schedules,
         found.virtual_ms.unwrap(),
         found.elapsed_ms,
