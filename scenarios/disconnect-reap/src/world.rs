@@ -21,7 +21,7 @@ use tracing::info;
 
 /// How long an exit wait gives the event loop before it calls the loop stalled (real time: a
 /// free loop answers in microseconds, so this is only a safety net against a hang).
-pub const STALL_LIMIT: Duration = Duration::from_millis(500);
+pub const STALL_LIMIT: Duration = Duration::from_secs(2);
 
 /// The gateway's clock: time since [`SimTime::start`] on the runtime it was started on.
 #[derive(Debug, Default)]

@@ -15,6 +15,9 @@ use tokio_tungstenite::tungstenite::{Bytes, Message};
 use tokio_tungstenite::WebSocketStream;
 use tracing::info;
 
+/// How long a peer's Close may take to complete once its Close frame arrived.
+const CLOSE_FLUSH: Duration = Duration::from_secs(5);
+
 /// Serves connection `id` until it ends, then runs the disconnect path.
 pub(super) async fn run<S>(io: S, id: u64, gateway: Gateway, config: WsConfig)
 where
@@ -84,8 +87,9 @@ where
                 None => return "stream ended".to_owned(),
                 Some(Err(e)) => return format!("error: {e}"),
                 Some(Ok(Message::Close(_))) => {
-                    // tungstenite queued the Close reply; the next read flushes it and ends.
-                    let _ = self.ws.next().await;
+                    // tungstenite queued the Close reply; the next read flushes it and ends
+                    // (bounded: a peer that never reads must not hold the `finally` back).
+                    let _ = task::timeout(CLOSE_FLUSH, self.ws.next()).await;
                     return "close frame".to_owned();
                 }
                 Some(Ok(Message::Pong(payload))) => {
