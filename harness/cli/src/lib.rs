@@ -17,4 +17,5 @@ pub const SCENARIOS: &[Scenario] = &[
     idle_ttl_eviction::SCENARIO,
     stranger_fd_close::SCENARIO,
     parent_death_watchdog::SCENARIO,
+    disconnect_reap::SCENARIO,
 ];

@@ -39,6 +39,7 @@ mod sim_process;
 mod spawn;
 mod teardown;
 mod worker;
+pub mod ws;
 
 #[cfg(test)]
 mod tests;
