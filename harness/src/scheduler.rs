@@ -97,12 +97,21 @@ pub struct Budget {
     pub pct_depth: usize,
     /// tokio-paused / turmoil: virtual time one execution may take before it counts as stalled.
     pub virtual_time: Duration,
+    /// turmoil: simulated time per step (turmoil's default is 1 ms). A coarser tick covers long
+    /// virtual spans (pings every 20 s, a 45 s deadline) in far fewer steps.
+    pub tick: Duration,
 }
 
 impl Budget {
     /// A budget of `schedules` executions with the schedulers' defaults for everything else.
     pub const fn schedules(schedules: u64) -> Self {
-        Budget { schedules, preemption_bound: None, pct_depth: 3, virtual_time: Duration::from_secs(60) }
+        Budget {
+            schedules,
+            preemption_bound: None,
+            pct_depth: 3,
+            virtual_time: Duration::from_secs(60),
+            tick: Duration::from_millis(1),
+        }
     }
 
     /// Sets loom's preemption bound.
@@ -114,6 +123,12 @@ impl Budget {
     /// Sets shuttle-pct's depth.
     pub const fn depth(mut self, depth: usize) -> Self {
         self.pct_depth = depth;
+        self
+    }
+
+    /// Sets turmoil's tick.
+    pub const fn tick(mut self, tick: Duration) -> Self {
+        self.tick = tick;
         self
     }
 

@@ -140,7 +140,11 @@ fn run(
     }
     // A buggy variant only counts as detected when the documented bug is what was caught: a
     // liveness failure there means the mechanism broke, which hides whether the race is caught.
-    let caught_by_liveness = result.failure.as_deref().is_some_and(|f| f.starts_with(crate::oracle::LIVENESS));
+    // (Engines may prefix the oracle's message, e.g. turmoil's "simulation failed (rng_seed n): ".)
+    let caught_by_liveness = result
+        .failure
+        .as_deref()
+        .is_some_and(|f| f.contains(crate::oracle::LIVENESS) && !f.contains(crate::oracle::SAFETY));
     result.ok = result.verdict == expected && !(variant == Variant::Buggy && caught_by_liveness);
     result
 }

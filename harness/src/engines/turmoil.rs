@@ -10,6 +10,7 @@
 use super::seeded::explore_seeds;
 use super::{Exploration, Job};
 use models::sync::task;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 
 pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
@@ -17,13 +18,21 @@ pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
         .scenario
         .network
         .ok_or_else(|| format!("scenario {} has no simulated-network workload", job.scenario.id))?;
-    let limit = job.budget.virtual_time;
+    let (limit, tick) = (job.budget.virtual_time, job.budget.tick);
     explore_seeds(job, "rng_seed", move |variant, run| {
-        let mut sim = ::turmoil::Builder::new().rng_seed(run.seed).simulation_duration(limit).build();
-        let outcome = task::with_jitter_seed(Some(run.seed), || network(variant, &mut sim));
+        let mut sim =
+            ::turmoil::Builder::new().rng_seed(run.seed).simulation_duration(limit).tick_duration(tick).build();
+        // Counted on every way out, a panicking body included.
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            task::with_jitter_seed(Some(run.seed), || network(variant, &mut sim))
+        }));
         run.virtual_ns.fetch_add(sim.elapsed().as_nanos() as u64, Ordering::SeqCst);
-        if let Err(error) = outcome {
-            panic!("simulation failed (rng_seed {}): {}", run.seed, without_task_ids(&error.to_string()));
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => {
+                panic!("simulation failed (rng_seed {}): {}", run.seed, without_task_ids(&error.to_string()))
+            }
+            Err(payload) => panic::resume_unwind(payload),
         }
     })
 }

@@ -37,4 +37,4 @@ pub const SCENARIO: Scenario = Scenario::new(
      B's session is never reaped while B is connected; every closed worker is killed and reaped exactly once",
 )
 .network(network::run)
-.schedulers(&[(Turmoil, Budget::schedules(3).virtual_time(Duration::from_secs(90)))]);
+.schedulers(&[(Turmoil, Budget::schedules(3).virtual_time(Duration::from_secs(90)).tick(Duration::from_millis(10)))]);
