@@ -7,7 +7,7 @@
 //! | [`watchdog`] | hermes-agent's slash-worker parent-death watchdog (C3) | `004_85ccd8a2cd44988b.txt` |
 //! | [`api_client`] + [`kernel`] | hermes' interruptible API client, kanban db; real and simulated fd table | `001_465c57c5f9a84ab7.txt` |
 //! | [`webhook_channel`] | ironclaw's webhook channel: lock held across `send().await`, pending-response leak | `003_408d3f04c521ad6d.txt` |
-//! | [`session_gateway`] | hermes-agent's TUI session gateway: sessions, slash workers, teardown, idle reaper | `004_85ccd8a2cd44988b.txt` |
+//! | [`session_gateway`] | hermes-agent's TUI session gateway: sessions, slash workers, teardown, idle reaper; its websocket front (`session_gateway::ws`) | `004_85ccd8a2cd44988b.txt` |
 //!
 //! Every model takes a [`Variant`] at construction: `Buggy` is the code before the seed's fix,
 //! `Fixed` the code after it. Models get every synchronisation primitive from [`sync`], so one

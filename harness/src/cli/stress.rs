@@ -26,7 +26,7 @@ pub(crate) fn stress(registry: &[Scenario], args: &StressArgs) -> Result<ExitCod
         StressVariant::Fixed => Variant::Fixed,
     };
     eprintln!(
-        "stress {} ({variant}): {} iteration(s), {} thread(s), on this machine's real threads",
+        "stress {} ({variant}): {} iteration(s), --threads {}, on this machine (real threads, sockets, files, processes)",
         scenario.id, args.iterations, args.threads
     );
     let bar = ProgressBar::new_spinner();
