@@ -21,6 +21,24 @@ pub fn expect(scenario: &Scenario, scheduler: &str, variant: Variant) -> CellRes
     result
 }
 
+/// The rendered failing trace of `scenario`'s buggy variant under `scheduler` (at `seed`, or the
+/// default seed): what a scenario pins as its insta snapshot. Panics, with the whole result, if
+/// the buggy variant was not detected.
+#[track_caller]
+pub fn failing_trace(scenario: &Scenario, scheduler: SchedulerId, seed: Option<u64>) -> String {
+    let result = detected(scenario, scheduler, seed);
+    result.trace.unwrap_or_else(|| panic!("{} under {scheduler}: a detection without a trace", scenario.id))
+}
+
+/// Runs `scenario`'s buggy variant under `scheduler` (at `seed`, or the default seed) and returns
+/// the detection; panics, with the whole result, if the bug was not detected.
+#[track_caller]
+pub fn detected(scenario: &Scenario, scheduler: SchedulerId, seed: Option<u64>) -> CellResult {
+    let result = run_cell(scenario, scheduler, Variant::Buggy, &RunOptions::new(seed, None));
+    assert_eq!(result.verdict, Verdict::Detected, "{}", describe(&result));
+    result
+}
+
 /// A cell result in words, with its replay line and trace.
 pub fn describe(r: &CellResult) -> String {
     let mut text = format!(

@@ -3,15 +3,10 @@
 use blocking_event_loop::{stress, SCENARIO};
 use models::Variant;
 use racetrack::stress::StressConfig;
-use racetrack::{run_cell, RunOptions, SchedulerId, Verdict};
+use racetrack::testing::detected;
+use racetrack::{run_cell, RunOptions, SchedulerId};
 
 racetrack::scheduler_tests!(SCENARIO, tokio_paused, shuttle_pct, shuttle_random);
-
-fn buggy(scheduler: SchedulerId) -> racetrack::CellResult {
-    let result = run_cell(&SCENARIO, scheduler, Variant::Buggy, &RunOptions::default());
-    assert_eq!(result.verdict, Verdict::Detected, "{}", racetrack::testing::describe(&result));
-    result
-}
 
 /// The documented failing interleavings, pinned at the default seed: alice's verify_code runs on
 /// the event loop and waits for bob, who cannot be served.
@@ -20,7 +15,7 @@ fn failing_trace_snapshots() {
     for (scheduler, name) in
         [(SchedulerId::TokioPaused, "tokio_paused_buggy_trace"), (SchedulerId::ShuttlePct, "shuttle_pct_buggy_trace")]
     {
-        insta::assert_snapshot!(name, buggy(scheduler).trace.expect("a detection has a trace"));
+        insta::assert_snapshot!(name, racetrack::testing::failing_trace(&SCENARIO, scheduler, None));
     }
 }
 
@@ -29,7 +24,7 @@ fn failing_trace_snapshots() {
 #[test]
 fn cell_figures() {
     for scheduler in SCENARIO.gate_schedulers() {
-        let found = buggy(scheduler);
+        let found = detected(&SCENARIO, scheduler, None);
         let fixed = run_cell(&SCENARIO, scheduler, Variant::Fixed, &RunOptions::default());
         assert!(fixed.ok, "{}", racetrack::testing::describe(&fixed));
         println!(

@@ -2,27 +2,25 @@
 
 use disconnect_reap::SCENARIO;
 use models::Variant;
-use racetrack::{run_cell, RunOptions, SchedulerId, Verdict};
+use racetrack::testing::detected;
+use racetrack::{run_cell, RunOptions, SchedulerId};
 
 racetrack::scheduler_tests!(SCENARIO, turmoil);
-
-fn buggy() -> racetrack::CellResult {
-    let result = run_cell(&SCENARIO, SchedulerId::Turmoil, Variant::Buggy, &RunOptions::default());
-    assert_eq!(result.verdict, Verdict::Detected, "{}", racetrack::testing::describe(&result));
-    result
-}
 
 /// The documented failure, pinned at the default seed: A vanishes without FIN, no ping ever
 /// notices, and 45 s later its session and worker are still there while B chats on.
 #[test]
 fn failing_trace_snapshot() {
-    insta::assert_snapshot!("turmoil_buggy_trace", buggy().trace.expect("a detection has a trace"));
+    insta::assert_snapshot!(
+        "turmoil_buggy_trace",
+        racetrack::testing::failing_trace(&SCENARIO, SchedulerId::Turmoil, None)
+    );
 }
 
 /// The 45 s bound is virtual time; wall time is printed as a figure, never asserted.
 #[test]
 fn the_bound_is_virtual_time() {
-    let found = buggy();
+    let found = detected(&SCENARIO, SchedulerId::Turmoil, None);
     assert!(found.virtual_ms.unwrap() >= 45_000, "{:?} ms virtual", found.virtual_ms);
     let fixed = run_cell(&SCENARIO, SchedulerId::Turmoil, Variant::Fixed, &RunOptions::default());
     assert!(fixed.ok, "{}", racetrack::testing::describe(&fixed));

@@ -3,7 +3,7 @@
 
 use idempotent_teardown::SCENARIO;
 use models::Variant;
-use racetrack::{run_cell, RunOptions, SchedulerId};
+use racetrack::SchedulerId;
 
 racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
 
@@ -12,16 +12,17 @@ racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
 /// SIGTERM goes to a pid that is no longer its worker's).
 #[test]
 fn failing_trace_snapshot() {
-    let result = run_cell(&SCENARIO, SchedulerId::ShuttlePct, Variant::Buggy, &RunOptions::default());
-    insta::assert_snapshot!("shuttle_pct_buggy_trace", result.trace.expect("buggy variant must be detected"));
+    insta::assert_snapshot!(
+        "shuttle_pct_buggy_trace",
+        racetrack::testing::failing_trace(&SCENARIO, SchedulerId::ShuttlePct, None)
+    );
 }
 
 /// A late signal, pinned: loom's first detection (loom's order is deterministic): the close RPC
 /// and shutdown both close the worker; one SIGTERMs its pid after the other reaped it.
 #[test]
 fn loom_failing_trace_snapshot() {
-    let result = run_cell(&SCENARIO, SchedulerId::Loom, Variant::Buggy, &RunOptions::default());
-    insta::assert_snapshot!("loom_buggy_trace", result.trace.expect("buggy variant must be detected"));
+    insta::assert_snapshot!("loom_buggy_trace", racetrack::testing::failing_trace(&SCENARIO, SchedulerId::Loom, None));
 }
 
 /// The stress run with real `sleep` workers: the fixed variant leaks nothing, and neither

@@ -15,15 +15,16 @@ racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct, tokio_paused);
 /// The documented failing interleaving, pinned: shuttle-pct's first detection at the default seed.
 #[test]
 fn failing_trace_snapshot() {
-    let result = run_cell(&SCENARIO, SchedulerId::ShuttlePct, Variant::Buggy, &RunOptions::default());
-    insta::assert_snapshot!("shuttle_pct_buggy_trace", result.trace.expect("buggy variant must be detected"));
+    insta::assert_snapshot!(
+        "shuttle_pct_buggy_trace",
+        racetrack::testing::failing_trace(&SCENARIO, SchedulerId::ShuttlePct, None)
+    );
 }
 
 /// loom's first detection (loom's order is deterministic).
 #[test]
 fn loom_failing_trace_snapshot() {
-    let result = run_cell(&SCENARIO, SchedulerId::Loom, Variant::Buggy, &RunOptions::default());
-    insta::assert_snapshot!("loom_buggy_trace", result.trace.expect("buggy variant must be detected"));
+    insta::assert_snapshot!("loom_buggy_trace", racetrack::testing::failing_trace(&SCENARIO, SchedulerId::Loom, None));
 }
 
 /// tokio-paused's first detection at the default seed: 72 scans find nothing over 6 h, the scan
@@ -31,8 +32,10 @@ fn loom_failing_trace_snapshot() {
 /// the stale scan evicts `busy` mid-turn.
 #[test]
 fn tokio_paused_failing_trace_snapshot() {
-    let result = run_cell(&SCENARIO, SchedulerId::TokioPaused, Variant::Buggy, &RunOptions::default());
-    insta::assert_snapshot!("tokio_paused_buggy_trace", result.trace.expect("buggy variant must be detected"));
+    insta::assert_snapshot!(
+        "tokio_paused_buggy_trace",
+        racetrack::testing::failing_trace(&SCENARIO, SchedulerId::TokioPaused, None)
+    );
 }
 
 /// Each execution covers 12 h of virtual time (the buggy one stops 1 s after the 6:05:00

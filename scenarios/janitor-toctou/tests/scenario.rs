@@ -4,15 +4,17 @@ use janitor_toctou::{workload, SCENARIO};
 use models::sync::thread;
 use models::task_worker::{Request, Response, Script, Transcript, Worker, JANITOR_PERIOD};
 use models::Variant;
-use racetrack::{run_cell, RunOptions, SchedulerId};
+use racetrack::SchedulerId;
 
 racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct, shuttle_random);
 
 /// The documented failing interleaving, pinned: shuttle-pct's first detection at the default seed.
 #[test]
 fn failing_trace_snapshot() {
-    let result = run_cell(&SCENARIO, SchedulerId::ShuttlePct, Variant::Buggy, &RunOptions::default());
-    insta::assert_snapshot!("shuttle_pct_buggy_trace", result.trace.expect("buggy variant must be detected"));
+    insta::assert_snapshot!(
+        "shuttle_pct_buggy_trace",
+        racetrack::testing::failing_trace(&SCENARIO, SchedulerId::ShuttlePct, None)
+    );
 }
 
 /// Anti-cheat on real threads: the real janitor (50 ms period) still fails a task whose thread

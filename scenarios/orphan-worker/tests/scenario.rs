@@ -3,7 +3,7 @@
 
 use models::Variant;
 use orphan_worker::SCENARIO;
-use racetrack::{run_cell, RunOptions, SchedulerId};
+use racetrack::SchedulerId;
 
 racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
 
@@ -11,15 +11,16 @@ racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
 /// first detection is the restart race, pinned by the loom snapshot below).
 #[test]
 fn failing_trace_snapshot() {
-    let result = run_cell(&SCENARIO, SchedulerId::ShuttlePct, Variant::Buggy, &RunOptions::new(Some(2), None));
-    insta::assert_snapshot!("shuttle_pct_seed2_buggy_trace", result.trace.expect("buggy variant must be detected"));
+    insta::assert_snapshot!(
+        "shuttle_pct_seed2_buggy_trace",
+        racetrack::testing::failing_trace(&SCENARIO, SchedulerId::ShuttlePct, Some(2))
+    );
 }
 
 /// The restart/reap race, pinned: loom's first detection (loom's order is deterministic).
 #[test]
 fn loom_failing_trace_snapshot() {
-    let result = run_cell(&SCENARIO, SchedulerId::Loom, Variant::Buggy, &RunOptions::default());
-    insta::assert_snapshot!("loom_buggy_trace", result.trace.expect("buggy variant must be detected"));
+    insta::assert_snapshot!("loom_buggy_trace", racetrack::testing::failing_trace(&SCENARIO, SchedulerId::Loom, None));
 }
 
 /// The stress run with real `sleep` workers: the fixed variant leaks nothing, and neither

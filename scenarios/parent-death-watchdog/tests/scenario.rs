@@ -3,7 +3,7 @@
 
 use models::Variant;
 use parent_death_watchdog::{workload, SCENARIO};
-use racetrack::{run_cell, RunOptions, SchedulerId};
+use racetrack::SchedulerId;
 
 racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
 
@@ -12,8 +12,10 @@ racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
 /// pid-only watchdog keeps finding "its parent".
 #[test]
 fn failing_trace_snapshot() {
-    let result = run_cell(&SCENARIO, SchedulerId::ShuttlePct, Variant::Buggy, &RunOptions::default());
-    insta::assert_snapshot!("shuttle_pct_buggy_trace", result.trace.expect("buggy variant must be detected"));
+    insta::assert_snapshot!(
+        "shuttle_pct_buggy_trace",
+        racetrack::testing::failing_trace(&SCENARIO, SchedulerId::ShuttlePct, None)
+    );
 }
 
 // Replay round-trips and run-to-run determinism are checked for every cell by the workspace

@@ -3,16 +3,11 @@
 use models::webhook_channel::{Config, IncomingMessage, WebhookChannel};
 use models::Variant;
 use racetrack::stress::StressConfig;
-use racetrack::{run_cell, RunOptions, SchedulerId, Verdict};
+use racetrack::testing::detected;
+use racetrack::{run_cell, RunOptions, SchedulerId};
 use shutdown_send_lock::{stress, SCENARIO};
 
 racetrack::scheduler_tests!(SCENARIO, tokio_paused, shuttle_random, shuttle_pct, turmoil);
-
-fn buggy(scheduler: SchedulerId) -> racetrack::CellResult {
-    let result = run_cell(&SCENARIO, scheduler, Variant::Buggy, &RunOptions::default());
-    assert_eq!(result.verdict, Verdict::Detected, "{}", racetrack::testing::describe(&result));
-    result
-}
 
 /// The documented failing interleavings, pinned at the default seed: shutdown waits for the
 /// write lock while a handler and a batch wait on the full buffer holding the read guard.
@@ -23,7 +18,7 @@ fn failing_trace_snapshots() {
         (SchedulerId::ShuttlePct, "shuttle_pct_buggy_trace"),
         (SchedulerId::Turmoil, "turmoil_buggy_trace"),
     ] {
-        insta::assert_snapshot!(name, buggy(scheduler).trace.expect("a detection has a trace"));
+        insta::assert_snapshot!(name, racetrack::testing::failing_trace(&SCENARIO, scheduler, None));
     }
 }
 
@@ -32,7 +27,7 @@ fn failing_trace_snapshots() {
 #[test]
 fn the_bound_is_virtual_time() {
     for scheduler in [SchedulerId::TokioPaused, SchedulerId::Turmoil] {
-        let found = buggy(scheduler);
+        let found = detected(&SCENARIO, scheduler, None);
         assert!(found.virtual_ms.unwrap() >= 2_000, "{scheduler}: {:?} ms virtual", found.virtual_ms);
         let fixed = run_cell(&SCENARIO, scheduler, Variant::Fixed, &RunOptions::default());
         assert!(fixed.ok, "{scheduler}: {}", racetrack::testing::describe(&fixed));
