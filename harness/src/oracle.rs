@@ -30,3 +30,24 @@ macro_rules! liveness {
         }
     };
 }
+
+/// A broken oracle as a value, for a check that both a model-checked workload (which must panic,
+/// so the engine sees the failing schedule) and a stress run (which counts) consume.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Violation {
+    /// The documented bug happened.
+    Safety(String),
+    /// The mechanism the fix must keep stopped working.
+    Liveness(String),
+}
+
+impl Violation {
+    /// Panics exactly as [`safety!`](crate::safety) or [`liveness!`](crate::liveness) would.
+    #[track_caller]
+    pub fn raise(self) -> ! {
+        match self {
+            Violation::Safety(what) => panic!("{SAFETY}: {what}"),
+            Violation::Liveness(what) => panic!("{LIVENESS}: {what}"),
+        }
+    }
+}

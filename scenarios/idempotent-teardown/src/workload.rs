@@ -6,7 +6,6 @@ use models::session_gateway::{
 };
 use models::sync::{thread, Arc};
 use models::Variant;
-use racetrack::{liveness, safety};
 
 /// The worker the gateway spawns here: started without a session of its own, so its process
 /// group is the gateway's (the seed's warning about `start_new_session`), and trapping SIGHUP.
@@ -35,10 +34,7 @@ pub fn run(variant: Variant) {
     threads.into_iter().for_each(|t| t.join().expect("a gateway thread panicked"));
 
     if let Err(violation) = check(&gateway, &procs.events(), GATEWAY_PID) {
-        match violation {
-            Violation::Safety(what) => safety!(false, "{what}"),
-            Violation::Liveness(what) => liveness!(false, "{what}"),
-        }
+        violation.raise();
     }
 }
 
@@ -56,14 +52,7 @@ fn spawn(name: &str, gateway: &Gateway, body: impl FnOnce(&Gateway) + Send + 'st
     thread::Builder::new().name(name).spawn(move || body(&gateway))
 }
 
-/// A broken oracle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Violation {
-    /// The bug happened.
-    Safety(String),
-    /// The mechanism stopped working.
-    Liveness(String),
-}
+pub use racetrack::oracle::Violation;
 
 /// The oracles at quiescence, over the process table's audit log: every worker ever spawned was
 /// killed once and reaped once, never signalled after its reap, and no group signal went to

@@ -3,7 +3,6 @@
 use models::session_gateway::{Gateway, GatewayConfig, Session, SessionOptions, SimClock, SimProcessTable, Transport};
 use models::sync::{thread, Arc};
 use models::Variant;
-use racetrack::{liveness, safety};
 
 /// Sessions `a` (created, its build pending) and `b` (parked, a turn running, with a worker).
 /// Race 1: `a`'s deferred build against its close RPC followed by a resume under the same sid.
@@ -33,10 +32,7 @@ pub fn run(variant: Variant) {
 
     let unreaped = procs.unreaped();
     if let Err(violation) = check(&gateway, &unreaped) {
-        match violation {
-            Violation::Safety(what) => safety!(false, "{what}"),
-            Violation::Liveness(what) => liveness!(false, "{what}"),
-        }
+        violation.raise();
     }
 }
 
@@ -59,14 +55,7 @@ fn spawn(name: &str, gateway: &Gateway, body: impl FnOnce(&Gateway) + Send + 'st
     thread::Builder::new().name(name).spawn(move || body(&gateway))
 }
 
-/// A broken oracle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Violation {
-    /// The bug happened.
-    Safety(String),
-    /// The mechanism stopped working.
-    Liveness(String),
-}
+pub use racetrack::oracle::Violation;
 
 /// The oracles at quiescence, given every process not yet reaped as (spawn number, pid):
 /// each is the worker of a mapped session that was spawned for that very session; and every
