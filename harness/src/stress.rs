@@ -42,6 +42,17 @@ pub struct StressReport {
     pub notes: Vec<String>,
 }
 
+impl StressReport {
+    /// Records what a real-process run left behind (`left`: pids of its processes still
+    /// running): a note always, and a liveness problem if anything is left.
+    pub fn processes_left_behind(&mut self, left: &[u32]) {
+        self.notes.push(format!("processes left behind (checked in /proc): {}", left.len()));
+        if !left.is_empty() {
+            self.liveness_problems.push(format!("processes still running after the run: {left:?}"));
+        }
+    }
+}
+
 impl fmt::Display for StressReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let rate = if self.trials == 0 { 0.0 } else { 100.0 * self.failures as f64 / self.trials as f64 };

@@ -54,11 +54,7 @@ pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
         progress(report.trials);
     }
     report.notes.push(format!("unreaped processes killed by the end-of-round sweep: {swept}"));
-    let left = leftover_children(&spawned);
-    report.notes.push(format!("processes left behind (checked in /proc): {}", left.len()));
-    if !left.is_empty() {
-        report.liveness_problems.push(format!("processes still running after the run: {left:?}"));
-    }
+    report.processes_left_behind(&leftover_children(&spawned));
     report
 }
 

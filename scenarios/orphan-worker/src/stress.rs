@@ -49,11 +49,7 @@ pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
     if let Some(first) = problems.first() {
         report.notes.push(format!("first: {first}"));
     }
-    let left = leftover_children(&spawned);
-    report.notes.push(format!("processes left behind (checked in /proc): {}", left.len()));
-    if !left.is_empty() {
-        report.liveness_problems.push(format!("processes still running after the run: {left:?}"));
-    }
+    report.processes_left_behind(&leftover_children(&spawned));
     report
 }
 
