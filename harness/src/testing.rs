@@ -39,6 +39,22 @@ pub fn detected(scenario: &Scenario, scheduler: SchedulerId, seed: Option<u64>) 
     result
 }
 
+/// Runs `scenario`'s real-OS stress run for both variants (`iterations` rounds of `threads`) and
+/// panics unless neither reports a liveness problem and the fixed variant never shows the bug.
+/// The buggy rate is printed, not asserted: on the real machine, timing decides.
+#[track_caller]
+pub fn stress_fixed_never_shows_the_bug(scenario: &Scenario, iterations: u64, threads: usize) {
+    let run = scenario.stress.unwrap_or_else(|| panic!("{} has no stress run", scenario.id));
+    for variant in Variant::ALL {
+        let report = run(&crate::stress::StressConfig::new(variant, iterations, threads), &|_| {});
+        println!("{variant}:\n{report}");
+        assert!(report.liveness_problems.is_empty(), "{variant}: {:?}", report.liveness_problems);
+        if variant == Variant::Fixed {
+            assert_eq!(report.failures, 0, "the fixed variant showed the bug: {report}");
+        }
+    }
+}
+
 /// A cell result in words, with its replay line and trace.
 pub fn describe(r: &CellResult) -> String {
     let mut text = format!(
