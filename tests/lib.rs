@@ -2,7 +2,7 @@
 //! notices (a toothless scenario, a cell that aborts its process, a cell that hangs).
 #![deny(missing_docs)]
 
-use models::Variant;
+use racetrack::Variant;
 use racetrack::{Budget, Scenario, SchedulerId::*};
 
 fn no_bug_at_all(_: Variant) {}

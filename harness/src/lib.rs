@@ -8,8 +8,8 @@
 //! with a replay token and the failing trace; the fixed variant **held** over the whole budget.
 //!
 //! ```
-//! use racetrack::models::sync::{thread, Arc, AtomicUsize, Ordering};
-//! use racetrack::models::Variant;
+//! use racetrack::sync::{thread, Arc, AtomicUsize, Ordering};
+//! use racetrack::Variant;
 //! use racetrack::{run_cell, Budget, RunOptions, Scenario, SchedulerId, Verdict};
 //!
 //! // Two threads bump a counter; the buggy variant does a load-then-store.
@@ -58,7 +58,8 @@ pub mod token;
 pub mod trace;
 
 pub use engines::{replay_cell, run_cell, RunOptions};
-pub use models;
 pub use outcome::{CellResult, Verdict};
+pub use racetrack_sync as sync;
+pub use racetrack_sync::Variant;
 pub use scenario::{find, NetworkBody, RoleFn, Scenario, TasksBody, ThreadsBody};
 pub use scheduler::{Budget, SchedulerId};

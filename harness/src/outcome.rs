@@ -1,5 +1,5 @@
 use crate::scheduler::SchedulerId;
-use models::Variant;
+use racetrack_sync::Variant;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -1,21 +1,21 @@
 use crate::scheduler::{Budget, SchedulerId};
 use crate::stress::StressFn;
-use models::Variant;
+use racetrack_sync::Variant;
 use std::future::Future;
 use std::pin::Pin;
 
-/// One execution of a race on threads from `models::sync`. It checks its oracles with
+/// One execution of a race on threads from `racetrack_sync`. It checks its oracles with
 /// [`safety!`](crate::safety) and [`liveness!`](crate::liveness), which panic on a violation.
 pub type ThreadsBody = fn(Variant);
 
-/// One execution of a race as async tasks (`models::sync::task`): the tokio-paused backend runs it
+/// One execution of a race as async tasks (`racetrack_sync::task`): the tokio-paused backend runs it
 /// on a current-thread runtime with paused virtual time; shuttle-* on shuttle's futures executor
 /// (`shuttle::future::block_on`). Oracles panic, as in a [`ThreadsBody`]. Under tokio-paused a
 /// body that does not finish within the budget's virtual time is a detected stall.
 ///
 /// ```
-/// use racetrack::models::sync::task;
-/// use racetrack::models::Variant;
+/// use racetrack::sync::task;
+/// use racetrack::Variant;
 /// use racetrack::{run_cell, Budget, RunOptions, Scenario, SchedulerId::TokioPaused, Verdict};
 /// use std::time::Duration;
 ///
@@ -65,7 +65,7 @@ pub type RoleFn = fn(&[String]) -> i32;
 ///
 /// ```
 /// use racetrack::{Budget, Scenario, SchedulerId::*};
-/// use racetrack::models::Variant;
+/// use racetrack::Variant;
 ///
 /// fn body(variant: Variant) {
 ///     racetrack::safety!(variant == Variant::Fixed || true, "nothing to see");

@@ -2,7 +2,7 @@
 //! and processes. It reports how often the bug showed, never a gate verdict: the real machine's
 //! timing decides, and a quiet run proves nothing.
 
-use models::Variant;
+use racetrack_sync::Variant;
 use serde::Serialize;
 use std::fmt;
 

@@ -5,7 +5,7 @@ use crate::engines::{run_cell, RunOptions};
 use crate::outcome::{CellResult, Verdict};
 use crate::scenario::Scenario;
 use crate::scheduler::SchedulerId;
-use models::Variant;
+use racetrack_sync::Variant;
 
 /// Runs one cell in this process and panics, with the whole result, unless it met its
 /// expectation. Returns the result for further checks.
@@ -95,12 +95,12 @@ macro_rules! scheduler_tests {
 
                 #[test]
                 fn buggy_is_detected() {
-                    $crate::testing::expect(&$scenario, stringify!($scheduler), $crate::models::Variant::Buggy);
+                    $crate::testing::expect(&$scenario, stringify!($scheduler), $crate::Variant::Buggy);
                 }
 
                 #[test]
                 fn fixed_holds() {
-                    $crate::testing::expect(&$scenario, stringify!($scheduler), $crate::models::Variant::Fixed);
+                    $crate::testing::expect(&$scenario, stringify!($scheduler), $crate::Variant::Fixed);
                 }
             }
         )+

@@ -3,7 +3,7 @@
 //! `rt1:janitor-toctou:loom:buggy:1:pb2-i17`.
 
 use crate::scheduler::SchedulerId;
-use models::Variant;
+use racetrack_sync::Variant;
 use std::fmt;
 
 const VERSION: &str = "rt1";

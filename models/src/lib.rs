@@ -9,13 +9,14 @@
 //! | [`webhook_channel`] | ironclaw's webhook channel: lock held across `send().await`, pending-response leak | `003_408d3f04c521ad6d.txt` |
 //! | [`session_gateway`] | hermes-agent's TUI session gateway: sessions, slash workers, teardown, idle reaper; its websocket front (`session_gateway::ws`) | `004_85ccd8a2cd44988b.txt` |
 //!
-//! Every model takes a [`Variant`] at construction: `Buggy` is the code before the seed's fix,
-//! `Fixed` the code after it. Models get every synchronisation primitive from [`sync`], so one
-//! build of a model runs on real threads, under loom and under shuttle.
+//! Every model takes a [`Variant`](racetrack_sync::Variant) at construction: `Buggy` is the code
+//! before the seed's fix, `Fixed` the code after it. Models get every synchronisation primitive
+//! from [`racetrack_sync`], so one build of a model runs on real threads, under loom and under
+//! shuttle.
 //!
 //! ```
 //! use models::task_worker::{Request, Response, Script, Transcript, Worker};
-//! use models::Variant;
+//! use racetrack_sync::Variant;
 //!
 //! // On real threads: a task runs on its own thread and reports its output.
 //! let transcript = Transcript::new();
@@ -31,10 +32,6 @@ pub mod api_client;
 pub mod chat_bot;
 pub mod kernel;
 pub mod session_gateway;
-pub mod sync;
 pub mod task_worker;
-mod variant;
 pub mod watchdog;
 pub mod webhook_channel;
-
-pub use variant::Variant;

@@ -2,8 +2,8 @@
 
 use crate::{racetrack, stdout};
 use libtest_mimic::{Failed, Trial};
-use models::Variant;
 use racetrack::CellResult;
+use racetrack::Variant;
 
 /// One (scenario, scheduler, variant) run through the isolated `__cell` path.
 fn cell(scenario: &str, scheduler: &str, variant: Variant) -> Result<CellResult, Failed> {

@@ -9,7 +9,7 @@ use crate::scenario::find;
 use crate::scheduler::SchedulerId;
 use crate::token::ReplayToken;
 use crate::Scenario;
-use models::Variant;
+use racetrack_sync::Variant;
 use std::io::Read;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};

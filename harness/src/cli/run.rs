@@ -9,7 +9,7 @@ use crate::scheduler::SchedulerId;
 use crate::token::ReplayToken;
 use crate::Scenario;
 use indicatif::{ProgressBar, ProgressStyle};
-use models::Variant;
+use racetrack_sync::Variant;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;

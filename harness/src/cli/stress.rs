@@ -7,7 +7,7 @@ use crate::scenario::find;
 use crate::stress::StressConfig;
 use crate::Scenario;
 use indicatif::{ProgressBar, ProgressStyle};
-use models::Variant;
+use racetrack_sync::Variant;
 use std::process::ExitCode;
 
 /// Runs the stress shape and prints the rate. Exit 1 only if the fixed variant showed the bug

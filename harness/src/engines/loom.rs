@@ -6,7 +6,7 @@
 
 use super::{threads_body, Executions, Exploration, Job};
 use crate::scheduler::SchedulerId;
-use models::sync::Engine;
+use racetrack_sync::Engine;
 
 pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
     let body = threads_body(job, SchedulerId::Loom)?;

@@ -4,8 +4,8 @@
 use super::{Executions, Exploration, Job};
 use crate::scheduler::human;
 use crate::trace::Recorder;
-use models::sync::Engine;
-use models::Variant;
+use racetrack_sync::Engine;
+use racetrack_sync::Variant;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 

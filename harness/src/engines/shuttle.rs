@@ -13,12 +13,12 @@ use ::shuttle::scheduler::{
     DfsScheduler, PctScheduler, RandomScheduler, ReplayScheduler, Scheduler, UrwRandomScheduler,
 };
 use ::shuttle::{Config, FailurePersistence, Runner};
-use models::sync::Engine;
+use racetrack_sync::Engine;
 use shuttle_engine::runtime::execution::CurrentSchedule;
 use shuttle_engine::scheduler::serialization::{deserialize_schedule, serialize_schedule};
 
 pub(crate) fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Exploration, String> {
-    let body: Box<dyn Fn(models::Variant) + Send + Sync> = match (job.scenario.threads, job.scenario.tasks) {
+    let body: Box<dyn Fn(racetrack_sync::Variant) + Send + Sync> = match (job.scenario.threads, job.scenario.tasks) {
         (Some(threads), _) => Box::new(threads),
         (None, Some(tasks)) => Box::new(move |variant| ::shuttle::future::block_on(tasks(variant))),
         (None, None) => {

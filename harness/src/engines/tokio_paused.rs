@@ -1,7 +1,7 @@
 //! tokio-paused: the async body on a current-thread tokio runtime with paused virtual time.
 //!
 //! One execution per seed (`seed`, `seed + 1`, …): the seed drives the task facade's jitter
-//! (`models::sync::task::with_jitter_seed`), which is what varies the interleaving from one
+//! (`racetrack_sync::task::with_jitter_seed`), which is what varies the interleaving from one
 //! execution to the next; the runtime itself is FIFO. Time only moves when every task is idle
 //! (tokio's auto-advance), so timers cost no wall time and a deadlock shows as the body not
 //! finishing within `Budget::virtual_time` of virtual time: a detected failure. The token's
@@ -11,8 +11,8 @@ use super::seeded::{explore_seeds, Seeded};
 use super::{Exploration, Job};
 use crate::scenario::TasksBody;
 use crate::trace::{self, Recorder};
-use models::sync::task;
-use models::Variant;
+use racetrack_sync::task;
+use racetrack_sync::Variant;
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
@@ -103,8 +103,8 @@ impl Drop for Note {
 #[cfg(test)]
 mod tests {
     use crate::{replay_cell, run_cell, Budget, RunOptions, Scenario, SchedulerId::TokioPaused, Verdict};
-    use models::sync::task;
-    use models::Variant;
+    use racetrack_sync::task;
+    use racetrack_sync::Variant;
     use std::future::Future;
     use std::pin::Pin;
     use std::time::Duration;

@@ -9,7 +9,7 @@
 
 use super::seeded::explore_seeds;
 use super::{Exploration, Job};
-use models::sync::task;
+use racetrack_sync::task;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 
@@ -73,7 +73,7 @@ mod tests {
 #[cfg(test)]
 mod sim_tests {
     use crate::{replay_cell, run_cell, Budget, RunOptions, Scenario, SchedulerId::Turmoil, Verdict};
-    use models::Variant;
+    use racetrack_sync::Variant;
     use std::time::Duration;
 
     /// A client that talks to a host over simulated TCP; in Buggy the host never answers.

@@ -1,5 +1,5 @@
 use super::{Step, Trace};
-use models::sync::{thread, Engine};
+use racetrack_sync::{thread, Engine};
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 use tracing::field::{Field, Visit};

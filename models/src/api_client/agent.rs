@@ -3,8 +3,8 @@
 
 use super::http::{force_close_tcp_sockets, HttpError, OpenAiClient};
 use crate::kernel::Kernel;
-use crate::sync::{thread, Arc, AtomicBool, Mutex, Ordering};
-use crate::Variant;
+use racetrack_sync::Variant;
+use racetrack_sync::{thread, Arc, AtomicBool, Mutex, Ordering};
 use tracing::info;
 
 /// How an API call ended, as the agent's caller sees it.

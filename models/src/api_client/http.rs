@@ -4,8 +4,8 @@
 use super::socket::PySocket;
 use super::tls::TlsStream;
 use crate::kernel::{is_timeout, Kernel};
-use crate::sync::{Arc, Mutex};
-use crate::Variant;
+use racetrack_sync::Variant;
+use racetrack_sync::{Arc, Mutex};
 use std::io;
 use tracing::info;
 

@@ -2,7 +2,7 @@
 //! check (`_validate_sqlite_header`, the seed's prong 3) that refuses a corrupted file.
 
 use crate::kernel::{Fd, Kernel};
-use crate::sync::Arc;
+use racetrack_sync::Arc;
 use std::fmt;
 use std::path::Path;
 use tracing::info;

@@ -9,8 +9,8 @@
 //! unblocks and flushes one last 24-byte TLS record to N; the record lands on the database
 //! header.
 //!
-//! - [`Variant::Buggy`](crate::Variant): the stranger pops the holder and fully closes.
-//! - [`Variant::Fixed`](crate::Variant): prong 1, `force_close_tcp_sockets` only shuts down;
+//! - [`Variant::Buggy`](racetrack_sync::Variant): the stranger pops the holder and fully closes.
+//! - [`Variant::Fixed`](racetrack_sync::Variant): prong 1, `force_close_tcp_sockets` only shuts down;
 //!   prong 2, a stranger only aborts (`deferred_close=stranger_thread`) and the owner's `finally`
 //!   pops the holder and closes. Prong 3, [`validate_sqlite_header`], is in both.
 //!

@@ -3,7 +3,7 @@
 //! one close. (What it cannot protect is a *copy* of the integer held elsewhere — the TLS BIO's.)
 
 use crate::kernel::{Fd, Kernel};
-use crate::sync::{Arc, Mutex};
+use racetrack_sync::{Arc, Mutex};
 use std::io;
 
 /// A socket object. Its lock stands for the GIL around `sock_fd`: `shutdown` and `close` on the

@@ -4,7 +4,7 @@
 
 use super::socket::PySocket;
 use crate::kernel::{Fd, Kernel};
-use crate::sync::Arc;
+use racetrack_sync::Arc;
 use std::io;
 use tracing::info;
 

@@ -3,8 +3,8 @@
 //! timeouts; [`SimFiles`] keeps the files in memory and can stall or fail on the scenario's say.
 
 use super::totp::TotpError;
-use crate::sync::task::Gate;
-use crate::sync::{Arc, Mutex};
+use racetrack_sync::task::Gate;
+use racetrack_sync::{Arc, Mutex};
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::PathBuf;

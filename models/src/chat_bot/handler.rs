@@ -1,8 +1,8 @@
 //! `handle_message`: the TOTP gate in front of the bot's work, and where its calls run.
 
 use super::{ChatBot, Reply, Totp, TotpError, Update, LOCKOUT_ATTEMPTS, LOCKOUT_MINUTES};
-use crate::sync::task;
-use crate::Variant;
+use racetrack_sync::task;
+use racetrack_sync::Variant;
 use tracing::{error, info};
 
 /// Whether the text is a TOTP code attempt.

@@ -15,8 +15,8 @@
 //!
 //! ```
 //! use models::chat_bot::{ChatBot, Reply, SimFiles, Update, Totp, code_at, SECRET};
-//! use models::sync::Arc;
-//! use models::Variant;
+//! use racetrack_sync::Arc;
+//! use racetrack_sync::Variant;
 //!
 //! let files = SimFiles::new([(SECRET, "s3cret")]);
 //! let bot = ChatBot::new(Variant::Fixed, Totp::new(Arc::new(files), || 0));
@@ -35,9 +35,9 @@ mod totp;
 pub use files::{PrivilegedFiles, ProcessFiles, SimFiles};
 pub use totp::{code_at, Totp, TotpError, SECRET, STATE, STEP};
 
-use crate::sync::{Arc, Mutex};
-use crate::Variant;
 use futures_util::stream::{FuturesUnordered, StreamExt};
+use racetrack_sync::Variant;
+use racetrack_sync::{Arc, Mutex};
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;

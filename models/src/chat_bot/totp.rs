@@ -4,7 +4,7 @@
 //! in the seed, for its command-line use; the bot decides where to run it.
 
 use super::files::PrivilegedFiles;
-use crate::sync::Arc;
+use racetrack_sync::Arc;
 use std::fmt;
 use std::time::Duration;
 

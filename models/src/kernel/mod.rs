@@ -4,7 +4,7 @@
 //! - [`RealKernel`]: the host's kernel through `libc` / `std::os::fd` — real sockets, real files,
 //!   real `shutdown(2)`, `close(2)` and `write(2)` on raw integers;
 //! - [`SimKernel`]: a simulated per-process fd table with the POSIX rules the race depends on,
-//!   built on [`crate::sync`] so that loom and shuttle control every interleaving.
+//!   built on [`racetrack_sync`] so that loom and shuttle control every interleaving.
 //!
 //! The rules both honour: `open`/`socket` return the **lowest free** integer; `shutdown(SHUT_RDWR)`
 //! breaks a `recv` blocked on another thread but keeps the integer allocated; `close` releases

@@ -3,7 +3,7 @@
 
 use super::table::{errno, Description, Kind, Table};
 use super::{Fd, Kernel};
-use crate::sync::{thread, Condvar, Mutex};
+use racetrack_sync::{thread, Condvar, Mutex};
 use std::io;
 use std::path::Path;
 use tracing::info;

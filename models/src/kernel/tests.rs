@@ -2,7 +2,7 @@
 //! interleaving) and on the real kernel.
 
 use super::{is_timeout, Kernel, RealKernel, SimKernel};
-use crate::sync::{thread, Arc, Engine};
+use racetrack_sync::{thread, Arc, Engine};
 use std::path::Path;
 
 /// Lowest free integer, recycling, and a write through a recycled integer landing in the new

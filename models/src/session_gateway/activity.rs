@@ -2,8 +2,8 @@
 
 use super::session::{Session, SessionInfo};
 use super::{Gateway, GatewayError};
-use crate::sync::Arc;
-use crate::Variant;
+use racetrack_sync::Arc;
+use racetrack_sync::Variant;
 use tracing::info;
 
 impl Gateway {

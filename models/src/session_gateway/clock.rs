@@ -5,7 +5,7 @@
 //! says so, which is how a model checker (no clock of its own) and, later, a paused-time async
 //! driver cover 6 h + 5 min without waiting for it.
 
-use crate::sync::{AtomicU64, Ordering};
+use racetrack_sync::{AtomicU64, Ordering};
 use std::fmt::Debug;
 use std::time::{Duration, Instant};
 

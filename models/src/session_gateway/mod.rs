@@ -15,8 +15,8 @@
 //!
 //! ```
 //! use models::session_gateway::{Gateway, GatewayConfig, SessionOptions, SimClock, SimProcessTable, Transport};
-//! use models::sync::Arc;
-//! use models::Variant;
+//! use racetrack_sync::Arc;
+//! use racetrack_sync::Variant;
 //!
 //! let procs = Arc::new(SimProcessTable::new());
 //! let gateway = Gateway::new(Variant::Fixed, GatewayConfig::default(), procs.clone(), Arc::new(SimClock::new()));
@@ -53,8 +53,8 @@ pub use session::{EndReason, EndRecord, Session, SessionInfo, SessionOptions, Se
 pub use sim_process::{SimProcessTable, FIRST_PID, GATEWAY_PID};
 pub use worker::SlashWorker;
 
-use crate::sync::{Arc, AtomicU64, Mutex, Ordering};
-use crate::Variant;
+use racetrack_sync::Variant;
+use racetrack_sync::{Arc, AtomicU64, Mutex, Ordering};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
@@ -125,7 +125,7 @@ pub(crate) struct Inner {
     resume_lock: Mutex<()>,
     ended: Mutex<Vec<EndRecord>>,
     next_serial: AtomicU64,
-    reaper_stop: crate::sync::AtomicBool,
+    reaper_stop: racetrack_sync::AtomicBool,
 }
 
 /// The gateway. Cheap to clone; clones share one gateway.
@@ -150,7 +150,7 @@ impl Gateway {
             resume_lock: Mutex::new(()),
             ended: Mutex::new(Vec::new()),
             next_serial: AtomicU64::new(1),
-            reaper_stop: crate::sync::AtomicBool::new(false),
+            reaper_stop: racetrack_sync::AtomicBool::new(false),
         }))
     }
 

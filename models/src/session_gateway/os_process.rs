@@ -7,7 +7,7 @@
 //! the bug it would have caused.
 
 use super::process::{Exit, ProcessEvent, ProcessId, ProcessTable, Signal, SpawnSpec};
-use crate::sync::Mutex;
+use racetrack_sync::Mutex;
 use rustix::process::{getpgid, getpgrp, kill_process, kill_process_group, Pid, Signal as RawSignal};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;

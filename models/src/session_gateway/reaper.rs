@@ -13,9 +13,9 @@
 
 use super::session::{EndReason, Session, Transport};
 use super::Gateway;
-use crate::sync::thread::{self, JoinHandle};
-use crate::sync::Ordering;
-use crate::Variant;
+use racetrack_sync::thread::{self, JoinHandle};
+use racetrack_sync::Ordering;
+use racetrack_sync::Variant;
 use std::time::Duration;
 use tracing::info;
 

@@ -9,29 +9,13 @@
 //! facade `Mutex`, the analogue of a dict operation under the GIL). Code that touches the map
 //! without this lock is exactly the seed's "popped under an unrelated lock" bug.
 
-use crate::sync::{thread, Condvar, Engine, Mutex};
+use racetrack_sync::thread::{self, ThreadId};
+use racetrack_sync::{Condvar, Mutex};
 use std::fmt;
 
-/// Who holds the lock: one logical thread.
-///
-/// The facade exposes no thread id, so the owner is told apart per engine: on real threads by
-/// std's `ThreadId`; under loom and shuttle, which run every logical thread on one OS thread, by
-/// the logical thread's name. Every thread that takes a gateway lock under a model checker must
-/// therefore carry a distinct name (the scenario workloads name all of theirs).
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Owner {
-    Os(std::thread::ThreadId),
-    Logical(String),
-}
-
-impl Owner {
-    fn current() -> Owner {
-        match Engine::current() {
-            Engine::Std => Owner::Os(std::thread::current().id()),
-            Engine::Loom | Engine::Shuttle => Owner::Logical(thread::current_name()),
-        }
-    }
-}
+/// Who holds the lock: one logical thread (the facade's id tells loom's and shuttle's logical
+/// threads apart, which all run on one OS thread).
+type Owner = ThreadId;
 
 #[derive(Default)]
 struct State {
@@ -59,7 +43,7 @@ impl ReentrantLock {
 
     /// Blocks until the current thread holds the lock (at once if it already does).
     pub fn lock(&self) -> ReentrantGuard<'_> {
-        let me = Owner::current();
+        let me = thread::current_id();
         let state = self.state.lock();
         let mut state = self.released.wait_while(state, |s| s.owner.as_ref().is_some_and(|o| *o != me));
         state.owner = Some(me);

@@ -1,7 +1,7 @@
 //! A session: what the gateway keeps per client conversation.
 
 use super::worker::SlashWorker;
-use crate::sync::{Arc, Mutex, MutexGuard};
+use racetrack_sync::{Arc, Mutex, MutexGuard};
 use std::fmt;
 use std::time::Duration;
 

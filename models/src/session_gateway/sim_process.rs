@@ -6,7 +6,7 @@
 //! (the audit flags a group signal to group 1).
 
 use super::process::{Exit, ProcessEvent, ProcessId, ProcessTable, Signal, SpawnSpec};
-use crate::sync::Mutex;
+use racetrack_sync::Mutex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::time::Duration;

@@ -8,8 +8,8 @@
 use super::session::{Session, SessionOptions, Transport};
 use super::worker::SlashWorker;
 use super::{Gateway, GatewayError};
-use crate::sync::Arc;
-use crate::Variant;
+use racetrack_sync::Arc;
+use racetrack_sync::Variant;
 use tracing::info;
 
 impl Gateway {

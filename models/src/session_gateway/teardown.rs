@@ -12,8 +12,8 @@
 
 use super::session::{EndReason, EndRecord, Session, Transport};
 use super::Gateway;
-use crate::sync::Arc;
-use crate::Variant;
+use racetrack_sync::Arc;
+use racetrack_sync::Variant;
 use std::time::Duration;
 use tracing::info;
 

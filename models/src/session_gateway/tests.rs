@@ -1,13 +1,13 @@
 //! Unit tests of the gateway's pieces on real threads and real processes.
 
 use super::*;
-use crate::sync::thread;
+use racetrack_sync::thread;
 use std::time::Duration;
 
 #[test]
 fn reentrant_lock_reenters_and_excludes() {
     let lock = Arc::new(ReentrantLock::new());
-    let inside = Arc::new(crate::sync::AtomicUsize::new(0));
+    let inside = Arc::new(racetrack_sync::AtomicUsize::new(0));
     let workers: Vec<_> = (0..4)
         .map(|_| {
             let (lock, inside) = (Arc::clone(&lock), Arc::clone(&inside));
@@ -48,7 +48,8 @@ fn real_close_escalates_past_a_trapped_sighup_and_reaps() {
     let os = Arc::new(OsProcessTable::new());
     let procs: Arc<dyn ProcessTable> = os.clone();
     let spec = SpawnSpec::new("sh", &["-c", "trap '' HUP; exec sleep 1000"]);
-    let worker = SlashWorker::spawn(&procs, &spec, crate::Variant::Fixed, 1, Duration::from_millis(200)).unwrap();
+    let worker =
+        SlashWorker::spawn(&procs, &spec, racetrack_sync::Variant::Fixed, 1, Duration::from_millis(200)).unwrap();
     let pgid = worker.process().pgid.unwrap();
     assert_eq!(pgid, worker.process().pid, "the worker leads a group of its own");
     wait_until_sighup_ignored(worker.process().pid);
@@ -105,7 +106,7 @@ fn reaper_loop_evicts_on_a_real_clock() {
         reaper_scan: Duration::from_millis(10),
         ..GatewayConfig::default()
     };
-    let gateway = Gateway::new(crate::Variant::Fixed, config, procs.clone(), Arc::new(MonotonicClock::new()));
+    let gateway = Gateway::new(racetrack_sync::Variant::Fixed, config, procs.clone(), Arc::new(MonotonicClock::new()));
     let options = SessionOptions { transport: Transport::Detached, close_on_disconnect: false };
     let session = gateway.create_session("idle", options).unwrap();
     gateway.build_session("idle", &session).unwrap();
@@ -121,7 +122,7 @@ fn reaper_loop_evicts_on_a_real_clock() {
     assert!(procs.running().is_empty());
 }
 
-fn sim_gateway(variant: crate::Variant) -> (Gateway, Arc<SimProcessTable>) {
+fn sim_gateway(variant: racetrack_sync::Variant) -> (Gateway, Arc<SimProcessTable>) {
     let procs = Arc::new(SimProcessTable::new());
     (Gateway::new(variant, GatewayConfig::default(), procs.clone(), Arc::new(SimClock::new())), procs)
 }
@@ -131,7 +132,7 @@ fn sim_gateway(variant: crate::Variant) -> (Gateway, Arc<SimProcessTable>) {
 /// In the fixed funnel only the claimant finalizes, so this direct test is what pins the guard.
 #[test]
 fn finalize_is_idempotent() {
-    let (gateway, procs) = sim_gateway(crate::Variant::Fixed);
+    let (gateway, procs) = sim_gateway(racetrack_sync::Variant::Fixed);
     let options = SessionOptions { transport: Transport::Detached, close_on_disconnect: false };
     let session = gateway.create_session("a", options).unwrap();
     gateway.build_session("a", &session).unwrap();
@@ -145,7 +146,7 @@ fn finalize_is_idempotent() {
 /// begun is not listed even while it is still mapped. The buggy list counts it.
 #[test]
 fn active_list_skips_finalized_sessions() {
-    for variant in crate::Variant::ALL {
+    for variant in racetrack_sync::Variant::ALL {
         let (gateway, _) = sim_gateway(variant);
         let options = SessionOptions { transport: Transport::Detached, close_on_disconnect: false };
         let dead = gateway.create_session("dead", options).unwrap();
@@ -153,8 +154,8 @@ fn active_list_skips_finalized_sessions() {
         gateway.finalize_session(&dead, EndReason::Shutdown);
         let listed: Vec<String> = gateway.active_list().into_iter().map(|row| row.sid).collect();
         match variant {
-            crate::Variant::Fixed => assert_eq!(listed, ["live"]),
-            crate::Variant::Buggy => assert_eq!(listed, ["dead", "live"]),
+            racetrack_sync::Variant::Fixed => assert_eq!(listed, ["live"]),
+            racetrack_sync::Variant::Buggy => assert_eq!(listed, ["dead", "live"]),
         }
     }
 }

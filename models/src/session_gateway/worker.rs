@@ -10,8 +10,8 @@
 //!   unknown or is the gateway's own, in which case only the leader is signalled.
 
 use super::process::{ProcessId, ProcessTable, Signal, SpawnSpec};
-use crate::sync::{Arc, AtomicBool, Ordering};
-use crate::Variant;
+use racetrack_sync::Variant;
+use racetrack_sync::{Arc, AtomicBool, Ordering};
 use std::fmt;
 use std::io;
 use std::time::Duration;

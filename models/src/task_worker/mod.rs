@@ -18,9 +18,9 @@ mod task_thread;
 pub use port::{parse_request, read_requests, JsonLines, Request, Response, ResponseSink, Script, TaskId, Transcript};
 pub use task_thread::TaskThread;
 
-use crate::sync::thread::{self, JoinHandle};
-use crate::sync::{Arc, AtomicBool, Mutex, Ordering};
-use crate::Variant;
+use racetrack_sync::thread::{self, JoinHandle};
+use racetrack_sync::Variant;
+use racetrack_sync::{Arc, AtomicBool, Mutex, Ordering};
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 use tracing::info;

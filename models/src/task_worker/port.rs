@@ -3,7 +3,7 @@
 //! The real implementation speaks Appose's protocol, one JSON object a line over the process's
 //! stdin and stdout; the simulated one is an in-memory [`Transcript`] a scenario can inspect.
 
-use crate::sync::{Arc, Mutex};
+use racetrack_sync::{Arc, Mutex};
 use std::io::{self, BufRead, Write};
 
 /// A task's identifier (Appose uses a UUID string).

@@ -1,8 +1,8 @@
 //! A thread with Python's `threading.Thread` lifecycle, which the janitor's check depends on:
 //! constructed (not alive), started (alive from the moment its body begins), ended (not alive).
 
-use crate::sync::thread::{Builder, JoinHandle};
-use crate::sync::{Arc, Condvar, Mutex};
+use racetrack_sync::thread::{Builder, JoinHandle};
+use racetrack_sync::{Arc, Condvar, Mutex};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Life {

@@ -2,7 +2,7 @@
 //! which the watchdog reads to drain a running command before it exits. It also counts the
 //! commands begun, so that a test can wait for one to be under way.
 
-use crate::sync::{Condvar, Mutex};
+use racetrack_sync::{Condvar, Mutex};
 
 /// Set while a command executes.
 #[derive(Debug, Default)]

@@ -25,9 +25,9 @@
 //! virtual time, on which loom and shuttle drive the race.
 //!
 //! ```
-//! use models::sync::Arc;
+//! use racetrack_sync::Arc;
 //! use models::watchdog::{Config, InFlight, Reparent, SimProcesses, Watchdog, INIT};
-//! use models::Variant;
+//! use racetrack_sync::Variant;
 //!
 //! // Windows semantics: a worker's recorded parent pid never changes.
 //! let kernel = SimProcesses::new("doc", Reparent::Never);
@@ -54,9 +54,9 @@ pub use process::{Killed, ParentIdentity, Pid, ProcessTable, INIT};
 pub use sim::{End, Record, Reparent, SimProcesses};
 pub use sim_process::SimProcess;
 
-use crate::sync::thread::{self, JoinHandle};
-use crate::sync::Arc;
-use crate::Variant;
+use racetrack_sync::thread::{self, JoinHandle};
+use racetrack_sync::Arc;
+use racetrack_sync::Variant;
 use std::time::Duration;
 use tracing::info;
 

@@ -2,7 +2,7 @@
 //! `std::process::exit` for `os._exit`.
 
 use super::process::{Killed, Pid, ProcessTable};
-use crate::sync::thread;
+use racetrack_sync::thread;
 use std::time::Duration;
 
 /// The kernel's process table, as the current process sees it.

@@ -1,4 +1,4 @@
-//! A simulated process table with pid reuse and virtual time, on the `models::sync` facade so
+//! A simulated process table with pid reuse and virtual time, on the `racetrack_sync` facade so
 //! that loom and shuttle control every interleaving of its users.
 //!
 //! - Pids: a killed process is reaped at once and its pid goes back to the pool; the next
@@ -14,7 +14,7 @@
 
 use super::process::{Pid, INIT};
 use super::sim_process::SimProcess;
-use crate::sync::{Arc, Condvar, Mutex};
+use racetrack_sync::{Arc, Condvar, Mutex};
 use std::collections::BTreeMap;
 use std::time::Duration;
 use tracing::info;

@@ -1,8 +1,8 @@
 //! The webhook handler path (the seed's `src/channels/http.rs`): `process_message`.
 
 use super::{InFlight, IncomingMessage, WebhookChannel};
-use crate::sync::task;
-use crate::Variant;
+use racetrack_sync::task;
+use racetrack_sync::Variant;
 use std::time::Duration;
 use tokio::sync::oneshot;
 use tracing::info;

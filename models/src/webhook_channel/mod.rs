@@ -20,7 +20,7 @@
 //!
 //! ```
 //! use models::webhook_channel::{Config, IncomingMessage, WebhookChannel};
-//! use models::Variant;
+//! use racetrack_sync::Variant;
 //!
 //! let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
 //! rt.block_on(async {
@@ -45,8 +45,8 @@ pub use http::WebhookResponse;
 pub use rate_limit::RateLimiter;
 pub use wasm::{ChannelError, EmittedMessage};
 
-use crate::sync::{Arc, AtomicUsize, Ordering};
-use crate::Variant;
+use racetrack_sync::Variant;
+use racetrack_sync::{Arc, AtomicUsize, Ordering};
 use std::collections::BTreeMap;
 use tokio::sync::{mpsc, oneshot, RwLock};
 use tracing::info;

@@ -1,6 +1,6 @@
 //! The WASM channel's rate limiter: emitted messages per minute, fixed window.
 
-use crate::sync::task::Instant;
+use racetrack_sync::task::Instant;
 use std::time::Duration;
 
 const WINDOW: Duration = Duration::from_secs(60);

@@ -4,11 +4,11 @@
 //! ([`Listener`] is the narrow interface between them). [`post_webhook`] is the real client.
 
 use super::{IncomingMessage, WebhookChannel, WebhookResponse};
-use crate::sync::{task, Arc, AtomicU64, Ordering};
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
+use racetrack_sync::{task, Arc, AtomicU64, Ordering};
 use std::future::Future;
 use std::io;
 use tokio::io::{AsyncRead, AsyncWrite};

@@ -2,7 +2,7 @@
 //! `process_emitted_messages`, rate-limited per message.
 
 use super::{InFlight, IncomingMessage, WebhookChannel};
-use crate::Variant;
+use racetrack_sync::Variant;
 use std::fmt;
 use tracing::{info, warn};
 

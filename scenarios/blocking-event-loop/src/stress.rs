@@ -4,9 +4,9 @@
 //! something right after; the bug shows when bob is answered only after alice.
 
 use models::chat_bot::{ChatBot, ProcessFiles, Reply, ReplySink, Totp, Update, SECRET};
-use models::sync::Arc;
-use models::Variant;
 use racetrack::stress::{StressConfig, StressReport};
+use racetrack::sync::Arc;
+use racetrack::Variant;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;

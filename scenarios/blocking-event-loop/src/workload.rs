@@ -2,9 +2,9 @@
 //! total; shuttle: the bot's one event-loop task plus a thread per blocking call).
 
 use models::chat_bot::{code_at, ChatBot, Reply, ReplySink, SimFiles, Totp, TotpError, Update, SECRET, STATE};
-use models::sync::task::{self, Gate};
-use models::sync::Arc;
-use models::Variant;
+use racetrack::sync::task::{self, Gate};
+use racetrack::sync::Arc;
+use racetrack::Variant;
 use racetrack::{liveness, safety};
 use std::future::Future;
 use std::pin::Pin;

@@ -1,9 +1,9 @@
 //! blocking-event-loop under every scheduler it supports — seed 000 (dcellison/kai#127, #123).
 
 use blocking_event_loop::{stress, SCENARIO};
-use models::Variant;
 use racetrack::stress::StressConfig;
 use racetrack::testing::detected;
+use racetrack::Variant;
 use racetrack::{run_cell, RunOptions, SchedulerId};
 
 racetrack::scheduler_tests!(SCENARIO, tokio_paused, shuttle_pct, shuttle_random);

@@ -12,8 +12,8 @@
 
 use crate::network::{Marks, PORT};
 use models::session_gateway::ws::{Request, WsClient};
-use models::sync::task;
 use racetrack::safety;
+use racetrack::sync::task;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tracing::info;

@@ -8,7 +8,7 @@ use crate::oracles::Watch;
 use crate::world::{LoopProbe, SimTime};
 use models::session_gateway::ws::{self, WsConfig};
 use models::session_gateway::{Gateway, GatewayConfig, SimProcessTable};
-use models::Variant;
+use racetrack::Variant;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -12,7 +12,7 @@
 //! wait records a stall.
 
 use models::session_gateway::{Clock, Exit, ProcessId, ProcessTable, Signal, SimProcessTable, SpawnSpec};
-use models::sync::task::Gate;
+use racetrack::sync::task::Gate;
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};

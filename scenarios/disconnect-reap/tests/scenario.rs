@@ -1,8 +1,8 @@
 //! disconnect-reap under turmoil — seed 004 (hermes-agent, C1: disconnect reap + uvicorn ws_ping).
 
 use disconnect_reap::SCENARIO;
-use models::Variant;
 use racetrack::testing::detected;
+use racetrack::Variant;
 use racetrack::{run_cell, RunOptions, SchedulerId};
 
 racetrack::scheduler_tests!(SCENARIO, turmoil);

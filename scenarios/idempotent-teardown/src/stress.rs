@@ -7,8 +7,8 @@ use crate::workload::{check, setup, Violation};
 use models::session_gateway::{
     leftover_children, Gateway, GatewayConfig, MonotonicClock, OsProcessTable, ProcessTable, SpawnSpec, Transport,
 };
-use models::sync::{thread, Arc};
 use racetrack::stress::{StressConfig, StressReport};
+use racetrack::sync::{thread, Arc};
 use std::sync::Barrier;
 use std::time::Duration;
 

@@ -1,11 +1,11 @@
-//! One execution of the race, on `models::sync` threads over a simulated process table.
+//! One execution of the race, on `racetrack::sync` threads over a simulated process table.
 
 use models::session_gateway::{
     audit, EndRecord, Gateway, GatewayConfig, ProcessEvent, Session, SessionOptions, Signal, SimClock, SimProcessTable,
     Transport, GATEWAY_PID,
 };
-use models::sync::{thread, Arc};
-use models::Variant;
+use racetrack::sync::{thread, Arc};
+use racetrack::Variant;
 
 /// The worker the gateway spawns here: started without a session of its own, so its process
 /// group is the gateway's (the seed's warning about `start_new_session`), and trapping SIGHUP.

@@ -2,7 +2,7 @@
 //! time, absolute sleeps, and a join that fails as soon as any task's oracle does.
 
 use models::session_gateway::{Clock, Gateway};
-use models::sync::task;
+use racetrack::sync::task;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::Poll;

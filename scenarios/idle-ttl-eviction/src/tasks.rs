@@ -17,8 +17,8 @@ use crate::runtime::{join_all, now, until, TaskClock};
 use models::session_gateway::{
     Clock, EndReason, EndRecord, Gateway, GatewayConfig, SimProcessTable, Transport, REAPER_SCAN, SESSION_TTL,
 };
-use models::sync::{task, Arc};
-use models::Variant;
+use racetrack::sync::{task, Arc};
+use racetrack::Variant;
 use racetrack::{liveness, safety};
 use std::future::Future;
 use std::pin::Pin;

@@ -1,12 +1,12 @@
-//! One execution of the race, on `models::sync` threads, a simulated process table and a
+//! One execution of the race, on `racetrack::sync` threads, a simulated process table and a
 //! virtual clock.
 
 use models::session_gateway::{
     EndReason, Gateway, GatewayConfig, SessionInfo, SessionOptions, SimClock, SimProcessTable, Transport, REAPER_SCAN,
     SESSION_TTL,
 };
-use models::sync::{thread, Arc};
-use models::Variant;
+use racetrack::sync::{thread, Arc};
+use racetrack::Variant;
 use racetrack::{liveness, safety};
 
 const DETACHED: SessionOptions = SessionOptions { transport: Transport::Detached, close_on_disconnect: false };

@@ -4,9 +4,9 @@
 
 use idle_ttl_eviction::tasks::{MESSAGE_AT, RUN_FOR};
 use idle_ttl_eviction::{tasks, SCENARIO, TOKIO_SEEDS};
-use models::sync::task;
-use models::Variant;
+use racetrack::sync::task;
 use racetrack::trace::{capture, Recorder};
+use racetrack::Variant;
 use racetrack::{run_cell, RunOptions, SchedulerId, Verdict};
 use std::time::Duration;
 

@@ -1,10 +1,10 @@
 //! The seed's stress test on real threads: submitters flood one worker with tiny healthy tasks
 //! while its real janitor polls every 50 ms; every "thread death" is the bug.
 
-use models::sync::thread;
 use models::task_worker::{Request, Response, Script, Transcript, Worker, JANITOR_PERIOD};
-use models::Variant;
 use racetrack::stress::{StressConfig, StressReport};
+use racetrack::sync::thread;
+use racetrack::Variant;
 use std::sync::mpsc;
 
 /// Tasks each submitter sends per round (the seed: 16 threads × 200 tasks).

@@ -1,8 +1,8 @@
-//! One execution of the race, on `models::sync` threads.
+//! One execution of the race, on `racetrack::sync` threads.
 
-use models::sync::thread;
 use models::task_worker::{Request, Response, Script, Transcript, Worker};
-use models::Variant;
+use racetrack::sync::thread;
+use racetrack::Variant;
 use racetrack::{liveness, safety};
 
 fn execute(task: &str, script: Script) -> Request {

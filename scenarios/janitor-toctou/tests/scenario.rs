@@ -1,10 +1,10 @@
 //! janitor-toctou under every scheduler it supports — seed 002 (apposed/appose#8, appose#15).
 
 use janitor_toctou::{workload, SCENARIO};
-use models::sync::thread;
 use models::task_worker::{Request, Response, Script, Transcript, Worker, JANITOR_PERIOD};
-use models::Variant;
+use racetrack::sync::thread;
 use racetrack::SchedulerId;
+use racetrack::Variant;
 
 racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct, shuttle_random);
 

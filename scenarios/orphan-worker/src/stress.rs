@@ -6,8 +6,8 @@ use crate::workload::{check, setup, Violation};
 use models::session_gateway::{
     audit, leftover_children, Gateway, GatewayConfig, MonotonicClock, OsProcessTable, ProcessTable, Transport,
 };
-use models::sync::{thread, Arc};
 use racetrack::stress::{StressConfig, StressReport};
+use racetrack::sync::{thread, Arc};
 use std::sync::Barrier;
 
 /// Runs `config.iterations` rounds of `config.threads` gateways, each racing like the workload

@@ -1,8 +1,8 @@
-//! One execution of the race, on `models::sync` threads over a simulated process table.
+//! One execution of the race, on `racetrack::sync` threads over a simulated process table.
 
 use models::session_gateway::{Gateway, GatewayConfig, Session, SessionOptions, SimClock, SimProcessTable, Transport};
-use models::sync::{thread, Arc};
-use models::Variant;
+use racetrack::sync::{thread, Arc};
+use racetrack::Variant;
 
 /// Sessions `a` (created, its build pending) and `b` (parked, a turn running, with a worker).
 /// Race 1: `a`'s deferred build against its close RPC followed by a resume under the same sid.

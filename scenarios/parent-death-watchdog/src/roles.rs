@@ -11,9 +11,9 @@
 //!   reads stdin until EOF, so it ends with the stress run.
 
 use crate::SCENARIO;
-use models::sync::Arc;
 use models::watchdog::{Config, InFlight, OsProcesses, Watchdog};
-use models::Variant;
+use racetrack::sync::Arc;
+use racetrack::Variant;
 use std::io::{self, BufRead, Write};
 use std::process::Command;
 use std::time::Duration;

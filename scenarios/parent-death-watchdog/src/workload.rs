@@ -6,12 +6,12 @@
 //! worker's clock is the sum of its watchdog's sleeps, so "within poll + grace" is counted in
 //! polls and drain ticks.
 
-use models::sync::thread::{self, JoinHandle};
-use models::sync::Arc;
 use models::watchdog::{
     Config, End, Exited, InFlight, Killed, Pid, Record, Reparent, SimProcess, SimProcesses, Watchdog, INIT,
 };
-use models::Variant;
+use racetrack::sync::thread::{self, JoinHandle};
+use racetrack::sync::Arc;
+use racetrack::Variant;
 use racetrack::{liveness, safety};
 use std::time::Duration;
 use tracing::info;

@@ -1,9 +1,9 @@
 //! parent-death-watchdog under every scheduler it supports — seed 004 (hermes-agent#35626, C3:
 //! the slash worker's parent-death watchdog with the create_time PID-reuse guard).
 
-use models::Variant;
 use parent_death_watchdog::{workload, SCENARIO};
 use racetrack::SchedulerId;
+use racetrack::Variant;
 
 racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
 

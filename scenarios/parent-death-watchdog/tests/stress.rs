@@ -2,9 +2,9 @@
 //! SIGKILLs a stand-in gateway and expects its watchdog-armed worker to exit by itself. The roles
 //! run from this crate's `parent-death-watchdog-roles` binary, which speaks `racetrack __role`.
 
-use models::Variant;
 use parent_death_watchdog::stress;
 use racetrack::stress::StressConfig;
+use racetrack::Variant;
 use std::path::Path;
 
 const ROLES: &str = env!("CARGO_BIN_EXE_parent-death-watchdog-roles");

@@ -4,9 +4,9 @@
 //! late webhook must get a clean 503; then the agent resumes and answers everyone.
 
 use crate::workload::{agent, check_arrivals, BOUND, BUFFER};
-use models::sync::task;
 use models::webhook_channel::{server, Config, WebhookChannel, WebhookResponse};
-use models::Variant;
+use racetrack::sync::task;
+use racetrack::Variant;
 use racetrack::{liveness, safety};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

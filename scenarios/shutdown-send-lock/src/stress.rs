@@ -4,9 +4,9 @@
 //! decides). A shutdown that takes longer than the bound is the bug.
 
 use crate::workload::agent;
-use models::sync::{task, Arc};
 use models::webhook_channel::{Config, IncomingMessage, WebhookChannel, DEFAULT_BUFFER};
 use racetrack::stress::{StressConfig, StressReport};
+use racetrack::sync::{task, Arc};
 use std::time::Duration;
 use tokio::sync::Notify;
 
@@ -43,7 +43,7 @@ pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
     report
 }
 
-async fn one_trial(variant: models::Variant) -> (bool, usize) {
+async fn one_trial(variant: racetrack::Variant) -> (bool, usize) {
     let channel = WebhookChannel::new(variant, Config::default());
     let rx = channel.start().await;
     let resume = Arc::new(Notify::new());

@@ -4,9 +4,9 @@
 //! full buffer; then the channel is shut down, sends are tried after shutdown, and the agent
 //! resumes and drains.
 
-use models::sync::{task, Arc};
 use models::webhook_channel::{ChannelError, Config, EmittedMessage, IncomingMessage, WebhookChannel};
-use models::Variant;
+use racetrack::sync::{task, Arc};
+use racetrack::Variant;
 use racetrack::{liveness, safety};
 use std::future::Future;
 use std::pin::Pin;

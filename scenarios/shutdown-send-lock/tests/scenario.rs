@@ -1,9 +1,9 @@
 //! shutdown-send-lock under every scheduler it supports — seed 003 (nearai/ironclaw#905, #869).
 
 use models::webhook_channel::{Config, IncomingMessage, WebhookChannel};
-use models::Variant;
 use racetrack::stress::StressConfig;
 use racetrack::testing::detected;
+use racetrack::Variant;
 use racetrack::{run_cell, RunOptions, SchedulerId};
 use shutdown_send_lock::{stress, SCENARIO};
 

@@ -2,7 +2,7 @@
 //! directory, the upstream's accept, a hex dump for the report, and the process's fd count.
 
 use models::api_client::hex;
-use models::sync::thread;
+use racetrack::sync::thread;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

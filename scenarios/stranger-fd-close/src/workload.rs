@@ -1,10 +1,10 @@
-//! One execution of the race over the simulated kernel, on `models::sync` threads: the worker
+//! One execution of the race over the simulated kernel, on `racetrack::sync` threads: the worker
 //! blocked in its request, an interrupt from a stranger thread, and a kanban dispatcher tick.
 
 use models::api_client::{hex, late_record, new_database_image, Agent, ApiError, DbError, KanbanDb, HEADER_LEN};
 use models::kernel::{Kernel, SimKernel};
-use models::sync::{thread, Arc};
-use models::Variant;
+use racetrack::sync::{thread, Arc};
+use racetrack::Variant;
 use racetrack::{liveness, safety};
 use std::path::Path;
 

@@ -1,8 +1,8 @@
 //! stranger-fd-close under every scheduler it supports — seed 001 (hermes-agent#29544, fixes
 //! #29507: TLS bytes written over kanban.db's header through a recycled fd).
 
-use models::Variant;
 use racetrack::stress::StressConfig;
+use racetrack::Variant;
 use racetrack::{replay_cell, run_cell, RunOptions, Scenario, SchedulerId, Verdict};
 use stranger_fd_close::{stress, workload, SCENARIO};
 
@@ -84,7 +84,7 @@ fn fixed_stress_on_the_real_os_never_corrupts() {
 fn stranger_interrupt_defers_the_close_to_the_owner_on_real_threads() {
     use models::api_client::{Agent, ApiError};
     use models::kernel::{Kernel, SimKernel};
-    use models::sync::{thread, Arc};
+    use racetrack::sync::{thread, Arc};
     use racetrack::trace::{capture, Recorder};
 
     for variant in Variant::ALL {

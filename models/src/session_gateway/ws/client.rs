@@ -69,7 +69,7 @@ where
                 }
             }
         };
-        match crate::sync::task::timeout(d, read).await {
+        match racetrack_sync::task::timeout(d, read).await {
             Ok(result) => result,
             Err(_) => Ok(()),
         }

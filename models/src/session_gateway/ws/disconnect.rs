@@ -12,8 +12,8 @@
 
 use super::{off_loop, WsConfig};
 use crate::session_gateway::{Gateway, Transport};
-use crate::sync::task;
-use crate::Variant;
+use racetrack_sync::task;
+use racetrack_sync::Variant;
 use std::collections::BTreeSet;
 use tracing::info;
 

@@ -8,8 +8,8 @@
 //!
 //! Buggy (before the fix): no pings at all; [`Keepalive::deadline`] is never due.
 
-use crate::sync::task::Instant;
-use crate::Variant;
+use racetrack_sync::task::Instant;
+use racetrack_sync::Variant;
 use std::time::Duration;
 
 /// What the connection must do when the keepalive's deadline passes.

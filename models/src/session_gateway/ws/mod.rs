@@ -15,8 +15,8 @@
 //! ```
 //! use models::session_gateway::ws::{self, Request, WsClient, WsConfig};
 //! use models::session_gateway::{Gateway, GatewayConfig, SimClock, SimProcessTable};
-//! use models::sync::Arc;
-//! use models::Variant;
+//! use racetrack_sync::Arc;
+//! use racetrack_sync::Variant;
 //!
 //! let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
 //! rt.block_on(async {
@@ -52,7 +52,7 @@ pub use client::WsClient;
 pub use protocol::Request;
 
 use super::Gateway;
-use crate::sync::task;
+use racetrack_sync::task;
 use std::io;
 use std::time::Duration;
 

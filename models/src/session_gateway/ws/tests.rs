@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::session_gateway::{GatewayConfig, MonotonicClock, SimProcessTable, Transport};
-use crate::sync::Arc;
-use crate::Variant;
+use racetrack_sync::Arc;
+use racetrack_sync::Variant;
 
 async fn wait_until(what: &str, cond: impl Fn() -> bool) {
     for _ in 0..2_000 {

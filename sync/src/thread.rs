@@ -1,6 +1,6 @@
-//! Threads on the current [`Engine`]: spawn, names, join, yield and sleep.
+//! Threads on the current [`Engine`]: spawn, names, ids, join, yield and sleep.
 
-use super::engine::Engine;
+use super::engine::{check, not_built_in, Engine};
 use std::time::Duration;
 
 /// An owned permission to join a spawned thread.
@@ -10,17 +10,31 @@ pub struct JoinHandle<T>(Inner<T>);
 #[derive(Debug)]
 enum Inner<T> {
     Std(std::thread::JoinHandle<T>),
+    #[cfg(feature = "loom")]
     Loom(loom::thread::JoinHandle<T>),
+    #[cfg(feature = "shuttle")]
     Shuttle(shuttle::thread::JoinHandle<T>),
 }
 
 impl<T> JoinHandle<T> {
     /// Waits for the thread to finish; `Err` carries its panic payload.
+    #[track_caller]
     pub fn join(self) -> std::thread::Result<T> {
         match self.0 {
-            Inner::Std(h) => h.join(),
-            Inner::Loom(h) => h.join(),
-            Inner::Shuttle(h) => h.join(),
+            Inner::Std(h) => {
+                check(Engine::Std, "thread::JoinHandle::join");
+                h.join()
+            }
+            #[cfg(feature = "loom")]
+            Inner::Loom(h) => {
+                check(Engine::Loom, "thread::JoinHandle::join");
+                h.join()
+            }
+            #[cfg(feature = "shuttle")]
+            Inner::Shuttle(h) => {
+                check(Engine::Shuttle, "thread::JoinHandle::join");
+                h.join()
+            }
         }
     }
 }
@@ -57,14 +71,18 @@ impl Builder {
                 let b = self.name.into_iter().fold(std::thread::Builder::new(), |b, n| b.name(n));
                 Inner::Std(b.spawn(f).unwrap_or_else(|e| refused(e)))
             }
+            #[cfg(feature = "loom")]
             Engine::Loom => {
                 let b = self.name.into_iter().fold(loom::thread::Builder::new(), |b, n| b.name(n));
                 Inner::Loom(b.spawn(f).unwrap_or_else(|e| refused(e)))
             }
+            #[cfg(feature = "shuttle")]
             Engine::Shuttle => {
                 let b = self.name.into_iter().fold(shuttle::thread::Builder::new(), |b, n| b.name(n));
                 Inner::Shuttle(b.spawn(f).unwrap_or_else(|e| refused(e)))
             }
+            #[allow(unreachable_patterns)]
+            other => not_built_in(other),
         })
     }
 }
@@ -82,8 +100,12 @@ where
 pub fn yield_now() {
     match Engine::current() {
         Engine::Std => std::thread::yield_now(),
+        #[cfg(feature = "loom")]
         Engine::Loom => loom::thread::yield_now(),
+        #[cfg(feature = "shuttle")]
         Engine::Shuttle => shuttle::thread::yield_now(),
+        #[allow(unreachable_patterns)]
+        other => not_built_in(other),
     }
 }
 
@@ -100,11 +122,43 @@ pub fn sleep(duration: Duration) {
 pub fn current_name() -> String {
     let name = match Engine::current() {
         Engine::Std => std::thread::current().name().map(str::to_owned),
+        #[cfg(feature = "loom")]
         Engine::Loom => loom::thread::current().name().map(str::to_owned),
+        #[cfg(feature = "shuttle")]
         Engine::Shuttle => shuttle::thread::current().name().map(str::to_owned),
+        #[allow(unreachable_patterns)]
+        other => not_built_in(other),
     };
     match name.as_deref() {
         None | Some("main-thread") => "main".to_owned(),
         Some(n) => n.to_owned(),
     }
+}
+
+/// A thread's identity on its engine: equal for the same (logical) thread, different for any
+/// two threads alive at once. Under loom and shuttle every logical thread shares one OS thread,
+/// so `std::thread::current().id()` cannot tell them apart; this can.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ThreadId(Id);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Id {
+    Std(std::thread::ThreadId),
+    #[cfg(feature = "loom")]
+    Loom(loom::thread::ThreadId),
+    #[cfg(feature = "shuttle")]
+    Shuttle(shuttle::thread::ThreadId),
+}
+
+/// The calling thread's [`ThreadId`].
+pub fn current_id() -> ThreadId {
+    ThreadId(match Engine::current() {
+        Engine::Std => Id::Std(std::thread::current().id()),
+        #[cfg(feature = "loom")]
+        Engine::Loom => Id::Loom(loom::thread::current().id()),
+        #[cfg(feature = "shuttle")]
+        Engine::Shuttle => Id::Shuttle(shuttle::thread::current().id()),
+        #[allow(unreachable_patterns)]
+        other => not_built_in(other),
+    })
 }

@@ -1,4 +1,4 @@
-use super::engine::{mixed_engines, Engine};
+use super::engine::{check, Engine};
 use super::mutex::{Guard, MutexGuard};
 use std::fmt;
 
@@ -7,8 +7,24 @@ pub struct Condvar(Inner);
 
 enum Inner {
     Std(std::sync::Condvar),
+    #[cfg(feature = "loom")]
     Loom(loom::sync::Condvar),
+    #[cfg(feature = "shuttle")]
     Shuttle(shuttle::sync::Condvar),
+}
+
+/// Forwards one call to whichever engine's condvar is inside, after checking it runs there.
+macro_rules! forward {
+    ($self:ident, $what:literal, $c:ident => $call:expr) => {{
+        check($self.engine(), $what);
+        match &$self.0 {
+            Inner::Std($c) => $call,
+            #[cfg(feature = "loom")]
+            Inner::Loom($c) => $call,
+            #[cfg(feature = "shuttle")]
+            Inner::Shuttle($c) => $call,
+        }
+    }};
 }
 
 impl Condvar {
@@ -16,22 +32,42 @@ impl Condvar {
     pub fn new() -> Self {
         Self(match Engine::current() {
             Engine::Std => Inner::Std(std::sync::Condvar::new()),
+            #[cfg(feature = "loom")]
             Engine::Loom => Inner::Loom(loom::sync::Condvar::new()),
+            #[cfg(feature = "shuttle")]
             Engine::Shuttle => Inner::Shuttle(shuttle::sync::Condvar::new()),
+            #[allow(unreachable_patterns)]
+            other => super::engine::not_built_in(other),
         })
     }
 
+    fn engine(&self) -> Engine {
+        match &self.0 {
+            Inner::Std(_) => Engine::Std,
+            #[cfg(feature = "loom")]
+            Inner::Loom(_) => Engine::Loom,
+            #[cfg(feature = "shuttle")]
+            Inner::Shuttle(_) => Engine::Shuttle,
+        }
+    }
+
     /// Releases `guard`, waits for a notification, and takes the lock again.
+    #[track_caller]
     pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+        check(self.engine(), "Condvar::wait");
         MutexGuard(match (&self.0, guard.0) {
             (Inner::Std(c), Guard::Std(g)) => Guard::Std(c.wait(g).unwrap_or_else(|e| e.into_inner())),
+            #[cfg(feature = "loom")]
             (Inner::Loom(c), Guard::Loom(g)) => Guard::Loom(c.wait(g).unwrap_or_else(|e| e.into_inner())),
+            #[cfg(feature = "shuttle")]
             (Inner::Shuttle(c), Guard::Shuttle(g)) => Guard::Shuttle(c.wait(g).unwrap_or_else(|e| e.into_inner())),
-            _ => mixed_engines("Condvar::wait"),
+            #[allow(unreachable_patterns)]
+            _ => panic!("racetrack_sync::Condvar::wait: the guard's Mutex was built under another engine"),
         })
     }
 
     /// Waits while `condition` holds.
+    #[track_caller]
     pub fn wait_while<'a, T>(
         &self,
         mut guard: MutexGuard<'a, T>,
@@ -44,21 +80,15 @@ impl Condvar {
     }
 
     /// Wakes one waiter.
+    #[track_caller]
     pub fn notify_one(&self) {
-        match &self.0 {
-            Inner::Std(c) => c.notify_one(),
-            Inner::Loom(c) => c.notify_one(),
-            Inner::Shuttle(c) => c.notify_one(),
-        }
+        forward!(self, "Condvar::notify_one", c => c.notify_one())
     }
 
     /// Wakes every waiter.
+    #[track_caller]
     pub fn notify_all(&self) {
-        match &self.0 {
-            Inner::Std(c) => c.notify_all(),
-            Inner::Loom(c) => c.notify_all(),
-            Inner::Shuttle(c) => c.notify_all(),
-        }
+        forward!(self, "Condvar::notify_all", c => c.notify_all())
     }
 }
 

@@ -57,7 +57,7 @@ fn jitter(bound: u64) -> u64 {
 
 fn engine() -> Engine {
     match Engine::current() {
-        Engine::Loom => panic!("async tasks do not run under loom: use tokio-paused or shuttle"),
+        Engine::Loom => panic!("racetrack_sync::task: async tasks do not run under loom: use tokio-paused or shuttle"),
         e => e,
     }
 }
@@ -70,8 +70,10 @@ pub struct JoinHandle<T>(JoinInner<T>);
 #[derive(Debug)]
 enum JoinInner<T> {
     Tokio(tokio::task::JoinHandle<T>),
+    #[cfg(feature = "shuttle")]
     Shuttle(shuttle::future::JoinHandle<T>),
     /// A blocking call on a shuttle thread: its result comes through the oneshot.
+    #[cfg(feature = "shuttle")]
     ShuttleThread(tokio::sync::oneshot::Receiver<T>, Option<shuttle::thread::JoinHandle<()>>),
 }
 
@@ -83,10 +85,12 @@ impl<T> Future for JoinHandle<T> {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(r) => r.map_err(|e| if e.is_panic() { e.into_panic() } else { Box::new(e.to_string()) }),
             },
+            #[cfg(feature = "shuttle")]
             JoinInner::Shuttle(h) => match Pin::new(h).poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(r) => r.map_err(|e| Box::new(format!("{e:?}")) as Box<dyn std::any::Any + Send>),
             },
+            #[cfg(feature = "shuttle")]
             JoinInner::ShuttleThread(rx, thread) => match Pin::new(rx).poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(r) => {
@@ -107,6 +111,7 @@ where
     F::Output: Send + 'static,
 {
     JoinHandle(match engine() {
+        #[cfg(feature = "shuttle")]
         Engine::Shuttle => JoinInner::Shuttle(shuttle::future::spawn(fut)),
         _ => {
             let delay = jitter(3);
@@ -127,6 +132,7 @@ where
     T: Send + 'static,
 {
     JoinHandle(match engine() {
+        #[cfg(feature = "shuttle")]
         Engine::Shuttle => {
             let (tx, rx) = tokio::sync::oneshot::channel();
             let thread = shuttle::thread::spawn(move || drop(tx.send(f())));
@@ -139,6 +145,7 @@ where
 /// Lets other tasks run (a scheduling point).
 pub async fn yield_now() {
     match engine() {
+        #[cfg(feature = "shuttle")]
         Engine::Shuttle => shuttle::future::yield_now().await,
         _ => {
             for _ in 0..=jitter(2) {
@@ -151,6 +158,7 @@ pub async fn yield_now() {
 /// Sleeps for `duration` of (virtual, under tokio-paused) time; under shuttle a yield.
 pub async fn sleep(duration: Duration) {
     match engine() {
+        #[cfg(feature = "shuttle")]
         Engine::Shuttle => shuttle::future::yield_now().await,
         _ => tokio::time::sleep(duration).await,
     }
