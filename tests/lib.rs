@@ -2,8 +2,7 @@
 //! notices (a toothless scenario, a cell that aborts its process, a cell that hangs).
 #![deny(missing_docs)]
 
-use racetrack::Variant;
-use racetrack::{Budget, Scenario, SchedulerId::*};
+use racetrack::{Budget, Scenario, SchedulerId::*, Variant};
 
 fn no_bug_at_all(_: Variant) {}
 
@@ -17,21 +16,18 @@ fn hangs(_: Variant) {
 }
 
 /// A scenario whose buggy variant has no bug: its buggy cell must fail the gate.
-pub const TOOTHLESS: Scenario = Scenario::new("fixture-toothless", "none", "fixture: a scenario that lost its teeth")
-    .oracles("-", "-")
-    .threads(no_bug_at_all)
+pub const TOOTHLESS: Scenario = Scenario::new("fixture-toothless", "fixture: a scenario that lost its teeth")
+    .threads(&no_bug_at_all)
     .schedulers(&[(ShuttleRandom, Budget::schedules(10))]);
 
 /// A scenario whose run aborts the process (as a loom deadlock with held guards can).
-pub const ABORTS: Scenario = Scenario::new("fixture-aborts", "none", "fixture: a cell that aborts its process")
-    .oracles("-", "-")
-    .threads(aborts)
+pub const ABORTS: Scenario = Scenario::new("fixture-aborts", "fixture: a cell that aborts its process")
+    .threads(&aborts)
     .schedulers(&[(Loom, Budget::schedules(10))]);
 
 /// A scenario whose run never finishes.
-pub const HANGS: Scenario = Scenario::new("fixture-hangs", "none", "fixture: a cell that hangs")
-    .oracles("-", "-")
-    .threads(hangs)
+pub const HANGS: Scenario = Scenario::new("fixture-hangs", "fixture: a cell that hangs")
+    .threads(&hangs)
     .schedulers(&[(ShuttleRandom, Budget::schedules(10))]);
 
 /// The real registry followed by the fixtures.

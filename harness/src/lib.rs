@@ -1,16 +1,15 @@
 //! racetrack reproduces documented races against real implementation modules under controlled
 //! schedulers, proves that each documented fix holds, and fails CI when a fix regresses.
 //!
-//! A [`Scenario`] names one documented race: a workload that drives a model (from the `models`
-//! crate) into the racy region, a safety oracle ([`safety!`]) and a liveness / anti-cheat oracle
+//! A [`Scenario`] names one documented race: a workload that drives a model (a component built on
+//! [`racetrack::sync`](sync), the `racetrack-sync` facade) into the racy region, a safety oracle ([`safety!`]) and a liveness / anti-cheat oracle
 //! ([`liveness!`]), and the schedulers it runs under, each with a [`Budget`]. Every cell
 //! (scenario × scheduler × variant) must come out as expected: the buggy variant **detected**,
 //! with a replay token and the failing trace; the fixed variant **held** over the whole budget.
 //!
 //! ```
 //! use racetrack::sync::{thread, Arc, AtomicUsize, Ordering};
-//! use racetrack::Variant;
-//! use racetrack::{run_cell, Budget, RunOptions, Scenario, SchedulerId, Verdict};
+//! use racetrack::{run_cell, Budget, RunOptions, Scenario, SchedulerId, Variant, Verdict};
 //!
 //! // Two threads bump a counter; the buggy variant does a load-then-store.
 //! fn lost_update(variant: Variant) {
@@ -28,9 +27,9 @@
 //!     racetrack::safety!(hits.load(Ordering::SeqCst) == 2, "an update was lost");
 //! }
 //!
-//! const LOST_UPDATE: Scenario = Scenario::new("lost-update", "none", "load-then-store counter")
-//!     .oracles("no update is lost", "-")
-//!     .threads(lost_update)
+//! const LOST_UPDATE: Scenario = Scenario::new("lost-update", "load-then-store counter")
+//!     .oracles("no update is lost", "")
+//!     .threads(&lost_update)
 //!     .schedulers(&[(SchedulerId::Loom, Budget::schedules(100))]);
 //!
 //! let buggy = run_cell(&LOST_UPDATE, SchedulerId::Loom, Variant::Buggy, &RunOptions::default());
@@ -57,9 +56,11 @@ pub mod testing;
 pub mod token;
 pub mod trace;
 
-pub use engines::{replay_cell, run_cell, RunOptions};
-pub use outcome::{CellResult, Verdict};
+pub use engines::{replay_cell, run_cell, run_named_cell, RunOptions};
+#[doc(hidden)]
+pub use insta as __insta;
+pub use outcome::{CaughtBy, CellResult, Verdict};
 pub use racetrack_sync as sync;
 pub use racetrack_sync::Variant;
 pub use scenario::{find, NetworkBody, RoleFn, Scenario, TasksBody, ThreadsBody};
-pub use scheduler::{Budget, SchedulerId};
+pub use scheduler::{Budget, CellName, SchedulerId};

@@ -1,4 +1,4 @@
-use crate::scheduler::SchedulerId;
+use crate::scheduler::{CellName, SchedulerId};
 use racetrack_sync::Variant;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -18,7 +18,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// What a variant must produce: the bug is detected, the fix holds.
+    /// What a variant must produce: the bug is detected, the fix (or a guard's code) holds.
     pub fn expected_for(variant: Variant) -> Verdict {
         match variant {
             Variant::Buggy => Verdict::Detected,
@@ -40,6 +40,32 @@ impl Verdict {
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// What caught a detection. Only these count: any other panic (an unwrap, an engine limit such as
+/// loom's thread cap or shuttle's step bound) is an [`Verdict::Error`], never teeth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CaughtBy {
+    /// The safety oracle: the documented bug happened.
+    Safety,
+    /// The liveness / anti-cheat oracle: the mechanism stopped working. A buggy cell caught only
+    /// by this is not ok (the mechanism broke, which hides whether the race is caught).
+    Liveness,
+    /// The engine found every thread or task blocked (shuttle's and loom's deadlock report), or
+    /// the workload did not finish within its virtual time (tokio-paused, turmoil).
+    Deadlock,
+}
+
+impl CaughtBy {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaughtBy::Safety => "safety",
+            CaughtBy::Liveness => "liveness",
+            CaughtBy::Deadlock => "deadlock",
+        }
     }
 }
 
@@ -68,6 +94,8 @@ pub struct CellResult {
     pub elapsed_ms: u64,
     /// The failure message, for a detection (or what broke, for an error or timeout).
     pub failure: Option<String>,
+    /// What caught a detection (absent otherwise).
+    pub caught_by: Option<CaughtBy>,
     /// A token that `racetrack replay` reproduces the failure from.
     pub replay: Option<String>,
     /// The seed the run used.
@@ -91,8 +119,8 @@ impl CellResult {
         self.schedules as f64 * 1000.0 / (self.elapsed_ms.max(1) as f64)
     }
 
-    /// The scheduler, parsed back.
+    /// The scheduler, parsed back from the cell's name.
     pub fn scheduler_id(&self) -> Option<SchedulerId> {
-        self.scheduler.parse().ok()
+        CellName::split(&self.scheduler).ok().map(|(scheduler, _)| scheduler)
     }
 }

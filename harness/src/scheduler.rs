@@ -100,6 +100,10 @@ pub struct Budget {
     /// turmoil: simulated time per step (turmoil's default is 1 ms). A coarser tick covers long
     /// virtual spans (pings every 20 s, a 45 s deadline) in far fewer steps.
     pub tick: Duration,
+    /// Tells apart two budgets for the same scheduler in one scenario (PCT at depth 3 and at depth
+    /// 10): the cell is then named `<scheduler>-<label>` (`shuttle-pct-deep`) in reports, tokens
+    /// and test names. Kebab-case.
+    pub label: Option<&'static str>,
 }
 
 impl Budget {
@@ -111,7 +115,15 @@ impl Budget {
             pct_depth: 3,
             virtual_time: Duration::from_secs(60),
             tick: Duration::from_millis(1),
+            label: None,
         }
+    }
+
+    /// Names this budget, so a scenario can run the same scheduler under several budgets: the
+    /// cell becomes `<scheduler>-<label>`.
+    pub const fn named(mut self, label: &'static str) -> Self {
+        self.label = Some(label);
+        self
     }
 
     /// Sets loom's preemption bound.
@@ -136,6 +148,49 @@ impl Budget {
     pub const fn virtual_time(mut self, limit: Duration) -> Self {
         self.virtual_time = limit;
         self
+    }
+}
+
+/// A cell's scheduler column: a scheduler, and the label of its budget when a scenario runs that
+/// scheduler more than once (`shuttle-pct`, `shuttle-pct-deep`). It is what reports, replay tokens
+/// and test module names (`shuttle_pct_deep`, underscores for dashes) call the cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellName {
+    /// The engine.
+    pub scheduler: SchedulerId,
+    /// The budget's label, if any.
+    pub label: Option<&'static str>,
+}
+
+impl fmt::Display for CellName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.label {
+            None => f.write_str(self.scheduler.as_str()),
+            Some(label) => write!(f, "{}-{label}", self.scheduler),
+        }
+    }
+}
+
+impl CellName {
+    /// Splits `name` (`shuttle-pct-deep`, or `shuttle_pct_deep` as a test module spells it) into
+    /// the scheduler it starts with and the label after it.
+    pub fn split(name: &str) -> Result<(SchedulerId, Option<String>), String> {
+        let name = name.replace('_', "-");
+        // Longest id first, so `shuttle-pct-…` is never read as a label of a shorter id.
+        let mut ids = SchedulerId::ALL;
+        ids.sort_by_key(|id| std::cmp::Reverse(id.as_str().len()));
+        for id in ids {
+            if name == id.as_str() {
+                return Ok((id, None));
+            }
+            if let Some(label) = name.strip_prefix(id.as_str()).and_then(|rest| rest.strip_prefix('-')) {
+                return Ok((id, Some(label.to_owned())));
+            }
+        }
+        Err(format!(
+            "unknown scheduler '{name}': expected one of {} (optionally followed by -<label>)",
+            SchedulerId::accepted()
+        ))
     }
 }
 

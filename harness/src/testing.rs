@@ -1,19 +1,64 @@
 //! Per-scenario tests: [`scheduler_tests!`](crate::scheduler_tests) writes
-//! `<scheduler>::buggy_is_detected` and `<scheduler>::fixed_holds` for each scheduler named.
+//! `<scheduler>::buggy_is_detected` and `<scheduler>::fixed_holds` for each scheduler named (a
+//! guard: `<scheduler>::holds`), and a pinned trace snapshot per scheduler asked for.
+//!
+//! A failing test prints, with its replay token, the one command that reruns exactly that schedule
+//! in that test: `RACETRACK_REPLAY=<token> cargo nextest run -p <crate> <test>`. With
+//! `RACETRACK_REPLAY` set to a token of the test's own cell, the test runs that one schedule and
+//! prints its trace instead of exploring.
 
-use crate::engines::{run_cell, RunOptions};
+use crate::engines::{replay_cell, run_named_cell, RunOptions};
 use crate::outcome::{CellResult, Verdict};
 use crate::scenario::Scenario;
-use crate::scheduler::SchedulerId;
+use crate::token::ReplayToken;
 use racetrack_sync::Variant;
+use std::fmt::Display;
 
-/// Runs one cell in this process and panics, with the whole result, unless it met its
-/// expectation. Returns the result for further checks.
+/// The variable a test reads a replay token from.
+pub const REPLAY_VAR: &str = "RACETRACK_REPLAY";
+
+/// Where a generated test lives, for the command that reruns it.
+#[derive(Clone, Copy, Debug)]
+pub struct TestName {
+    /// The package (`CARGO_PKG_NAME` of the crate the test is in).
+    pub package: &'static str,
+    /// `module_path!()` of the test's module, its crate's name first.
+    pub module: &'static str,
+    /// The test function's name.
+    pub function: &'static str,
+}
+
+impl TestName {
+    /// The path a test runner filters by: the module path without the crate name, then the fn.
+    pub fn path(&self) -> String {
+        match self.module.split_once("::") {
+            Some((_, inner)) => format!("{inner}::{}", self.function),
+            None => self.function.to_owned(),
+        }
+    }
+
+    /// The command that reruns `token`'s schedule in this test.
+    pub fn replay_command(&self, token: &str) -> String {
+        format!("{REPLAY_VAR}={token} cargo nextest run -p {} {} --no-capture", self.package, self.path())
+    }
+}
+
+/// Runs one cell (`cell`: a scheduler or a labelled cell's name, `shuttle_pct` spelling works) in
+/// this process and panics, with the whole result and the command that replays it, unless it met
+/// its expectation. Under [`REPLAY_VAR`] naming this very cell, runs that one schedule instead.
 #[track_caller]
-pub fn expect(scenario: &Scenario, scheduler: &str, variant: Variant) -> CellResult {
-    let scheduler: SchedulerId = scheduler.parse().unwrap_or_else(|e| panic!("{e}"));
-    let result = run_cell(scenario, scheduler, variant, &RunOptions::default());
-    assert!(result.ok, "{}", describe(&result));
+pub fn expect(scenario: &Scenario, cell: &str, variant: Variant, test: TestName) -> CellResult {
+    scenario.check().unwrap_or_else(|e| panic!("{e}"));
+    let name = scenario.cell(cell).unwrap_or_else(|e| panic!("{e}")).0.to_string();
+    if let Some(token) = replay_token_for(scenario, &name, variant) {
+        let result = replay_cell(&[*scenario], &token).unwrap_or_else(|e| panic!("{e}"));
+        println!("{REPLAY_VAR}: replayed {token}\n{}", describe(&result));
+        assert_eq!(result.verdict, Verdict::Detected, "the token did not reproduce a detection");
+        return result;
+    }
+    let result = run_named_cell(scenario, &name, variant, &RunOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let rerun = result.replay.as_deref().map(|t| format!("rerun this schedule here: {}\n", test.replay_command(t)));
+    assert!(result.ok, "{}{}", describe(&result), rerun.unwrap_or_default());
     if result.verdict == Verdict::Detected {
         // What a developer reading the test log needs to reproduce it.
         println!("{}", describe(&result));
@@ -21,20 +66,32 @@ pub fn expect(scenario: &Scenario, scheduler: &str, variant: Variant) -> CellRes
     result
 }
 
-/// The rendered failing trace of `scenario`'s buggy variant under `scheduler` (at `seed`, or the
-/// default seed): what a scenario pins as its insta snapshot. Panics, with the whole result, if
-/// the buggy variant was not detected.
-#[track_caller]
-pub fn failing_trace(scenario: &Scenario, scheduler: SchedulerId, seed: Option<u64>) -> String {
-    let result = detected(scenario, scheduler, seed);
-    result.trace.unwrap_or_else(|| panic!("{} under {scheduler}: a detection without a trace", scenario.id))
+/// The token in [`REPLAY_VAR`], if it names this scenario's `cell` and `variant`. A token for
+/// another cell is left alone, so a wider test filter runs every other test as usual; a token
+/// that does not parse is a panic naming it.
+fn replay_token_for(scenario: &Scenario, cell: &str, variant: Variant) -> Option<ReplayToken> {
+    let text = std::env::var(REPLAY_VAR).ok()?;
+    let token: ReplayToken = text.parse().unwrap_or_else(|e| panic!("{REPLAY_VAR}: {e}"));
+    (token.scenario == scenario.id && token.cell == cell && token.variant == variant).then_some(token)
 }
 
-/// Runs `scenario`'s buggy variant under `scheduler` (at `seed`, or the default seed) and returns
-/// the detection; panics, with the whole result, if the bug was not detected.
+/// The rendered failing trace of `scenario`'s buggy variant in `cell` (a [`SchedulerId`] or a
+/// cell's name) at `seed` (or the default seed): what a scenario pins as its insta snapshot.
+/// Panics, with the whole result, if the buggy variant was not detected.
+///
+/// [`SchedulerId`]: crate::SchedulerId
 #[track_caller]
-pub fn detected(scenario: &Scenario, scheduler: SchedulerId, seed: Option<u64>) -> CellResult {
-    let result = run_cell(scenario, scheduler, Variant::Buggy, &RunOptions::new(seed, None));
+pub fn failing_trace(scenario: &Scenario, cell: impl Display, seed: Option<u64>) -> String {
+    let result = detected(scenario, &cell, seed);
+    result.trace.unwrap_or_else(|| panic!("{} under {cell}: a detection without a trace", scenario.id))
+}
+
+/// Runs `scenario`'s buggy variant in `cell` (at `seed`, or the default seed) and returns the
+/// detection; panics, with the whole result, if the bug was not detected.
+#[track_caller]
+pub fn detected(scenario: &Scenario, cell: impl Display, seed: Option<u64>) -> CellResult {
+    let result = run_named_cell(scenario, &cell.to_string(), Variant::Buggy, &RunOptions::new(seed, None))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(result.verdict, Verdict::Detected, "{}", describe(&result));
     result
 }
@@ -45,7 +102,7 @@ pub fn detected(scenario: &Scenario, scheduler: SchedulerId, seed: Option<u64>) 
 #[track_caller]
 pub fn stress_fixed_never_shows_the_bug(scenario: &Scenario, iterations: u64, threads: usize) {
     let run = scenario.stress.unwrap_or_else(|| panic!("{} has no stress run", scenario.id));
-    for variant in Variant::ALL {
+    for &variant in scenario.variants() {
         let report = run(&crate::stress::StressConfig::new(variant, iterations, threads), &|_| {});
         println!("{variant}:\n{report}");
         assert!(report.liveness_problems.is_empty(), "{variant}: {:?}", report.liveness_problems);
@@ -58,14 +115,15 @@ pub fn stress_fixed_never_shows_the_bug(scenario: &Scenario, iterations: u64, th
 /// A cell result in words, with its replay line and trace.
 pub fn describe(r: &CellResult) -> String {
     let mut text = format!(
-        "{} under {} ({}): expected {}, got {} after {} schedule(s){}\n",
+        "{} under {} ({}): expected {}, got {} after {} schedule(s){}{}\n",
         r.scenario,
         r.scheduler,
         r.variant,
         r.expected,
         r.verdict,
         r.schedules,
-        if r.exhaustive { ", space exhausted" } else { "" }
+        if r.exhaustive { ", space exhausted" } else { "" },
+        r.caught_by.map(|c| format!(", caught by the {} check", c.as_str())).unwrap_or_default(),
     );
     if let Some(failure) = &r.failure {
         text.push_str(&format!("failure: {failure}\n"));
@@ -79,15 +137,38 @@ pub fn describe(r: &CellResult) -> String {
     text
 }
 
-/// Writes, for each scheduler named, a module with `buggy_is_detected` and `fixed_holds`.
+/// Writes the tests of a scenario's cells, one module per scheduler named (a labelled cell's
+/// module is its name with underscores: `shuttle_pct_deep`):
+///
+/// - a pair: `<scheduler>::buggy_is_detected` and `<scheduler>::fixed_holds`;
+/// - a guard (`guard SCENARIO, …`): `<scheduler>::holds`;
+/// - after `; snapshots:`, `snapshots::<scheduler>`: the buggy variant's failing trace there, at
+///   the default seed, as the insta snapshot `<scheduler>_buggy_trace` (checked, never written,
+///   under `INSTA_UPDATE=no`; the crate needs no insta dependency of its own).
 ///
 /// ```ignore
-/// racetrack::scheduler_tests!(janitor_toctou::SCENARIO, loom, shuttle_pct, shuttle_random);
-/// // → loom::buggy_is_detected, loom::fixed_holds, shuttle_pct::buggy_is_detected, …
+/// racetrack::scheduler_tests!(janitor_toctou::SCENARIO, loom, shuttle_pct, shuttle_random; snapshots: shuttle_pct);
+/// // → loom::buggy_is_detected, loom::fixed_holds, …, snapshots::shuttle_pct
+/// racetrack::scheduler_tests!(guard my_service::POOL_GUARD, loom, shuttle_pct);
+/// // → loom::holds, shuttle_pct::holds
 /// ```
 #[macro_export]
 macro_rules! scheduler_tests {
-    ($scenario:expr, $($scheduler:ident),+ $(,)?) => {
+    (guard $scenario:expr, $($scheduler:ident),+ $(,)?) => {
+        $(
+            mod $scheduler {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[test]
+                fn holds() {
+                    assert!($scenario.guard, "{} is a pair: write its tests without `guard`", $scenario.id);
+                    $crate::testing::expect(&$scenario, stringify!($scheduler), $crate::Variant::Fixed, $crate::__test_name!(holds));
+                }
+            }
+        )+
+    };
+    ($scenario:expr, $($scheduler:ident),+ $(; snapshots: $($snapshot:ident),+)? $(,)?) => {
         $(
             mod $scheduler {
                 #[allow(unused_imports)]
@@ -95,14 +176,43 @@ macro_rules! scheduler_tests {
 
                 #[test]
                 fn buggy_is_detected() {
-                    $crate::testing::expect(&$scenario, stringify!($scheduler), $crate::Variant::Buggy);
+                    assert!(!$scenario.guard, "{} is a guard: write its tests as `scheduler_tests!(guard …)`", $scenario.id);
+                    $crate::testing::expect(&$scenario, stringify!($scheduler), $crate::Variant::Buggy, $crate::__test_name!(buggy_is_detected));
                 }
 
                 #[test]
                 fn fixed_holds() {
-                    $crate::testing::expect(&$scenario, stringify!($scheduler), $crate::Variant::Fixed);
+                    $crate::testing::expect(&$scenario, stringify!($scheduler), $crate::Variant::Fixed, $crate::__test_name!(fixed_holds));
                 }
             }
         )+
+        $(
+            mod snapshots {
+                #[allow(unused_imports)]
+                use super::*;
+                $(
+                    #[test]
+                    fn $snapshot() {
+                        $crate::__insta::assert_snapshot!(
+                            concat!(stringify!($snapshot), "_buggy_trace"),
+                            $crate::testing::failing_trace(&$scenario, stringify!($snapshot), None)
+                        );
+                    }
+                )+
+            }
+        )?
+    };
+}
+
+/// The [`TestName`] of the test function `$function` in the module the macro expands in.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __test_name {
+    ($function:ident) => {
+        $crate::testing::TestName {
+            package: env!("CARGO_PKG_NAME"),
+            module: module_path!(),
+            function: stringify!($function),
+        }
     };
 }

@@ -2,7 +2,7 @@
 //! schedule, e.g. `rt1:janitor-toctou:shuttle-pct:buggy:1:91c3...` or
 //! `rt1:janitor-toctou:loom:buggy:1:pb2-i17`.
 
-use crate::scheduler::SchedulerId;
+use crate::scheduler::{CellName, SchedulerId};
 use racetrack_sync::Variant;
 use std::fmt;
 
@@ -17,8 +17,8 @@ pub const SHAPE: &str =
 pub struct ReplayToken {
     /// Scenario id.
     pub scenario: String,
-    /// Scheduler it was found under.
-    pub scheduler: SchedulerId,
+    /// The cell it was found in: its scheduler, and its budget's label if it has one.
+    pub cell: String,
     /// Variant it was found in.
     pub variant: Variant,
     /// Seed of the run.
@@ -27,9 +27,16 @@ pub struct ReplayToken {
     pub schedule: String,
 }
 
+impl ReplayToken {
+    /// The scheduler of the token's cell.
+    pub fn scheduler(&self) -> SchedulerId {
+        CellName::split(&self.cell).expect("a parsed token names a known scheduler").0
+    }
+}
+
 impl fmt::Display for ReplayToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{VERSION}:{}:{}:{}:{}:{}", self.scenario, self.scheduler, self.variant, self.seed, self.schedule)
+        write!(f, "{VERSION}:{}:{}:{}:{}:{}", self.scenario, self.cell, self.variant, self.seed, self.schedule)
     }
 }
 
@@ -49,9 +56,10 @@ impl std::str::FromStr for ReplayToken {
         if !ok_schedule {
             return Err(bad("the schedule field is empty or has characters other than letters, digits and '-'"));
         }
+        CellName::split(scheduler).map_err(|e| bad(&e))?;
         Ok(ReplayToken {
             scenario: scenario.to_owned(),
-            scheduler: scheduler.parse().map_err(|e: String| bad(&e))?,
+            cell: scheduler.to_owned(),
             variant: variant.parse().map_err(|e: String| bad(&e))?,
             seed: seed.parse().map_err(|_| bad(&format!("seed '{seed}' is not a number")))?,
             schedule: schedule.to_owned(),

@@ -49,6 +49,10 @@ impl Engine {
             }
         }
         let _restore = Restore(CURRENT.with(|c| c.replace(self)));
+        #[cfg(feature = "loom")]
+        if self == Engine::Loom {
+            crate::thread::loom_thread_limit::reset();
+        }
         f()
     }
 }

@@ -73,6 +73,7 @@ impl Builder {
             }
             #[cfg(feature = "loom")]
             Engine::Loom => {
+                loom_thread_limit::count_spawn(&label);
                 let b = self.name.into_iter().fold(loom::thread::Builder::new(), |b, n| b.name(n));
                 Inner::Loom(b.spawn(f).unwrap_or_else(|e| refused(e)))
             }
@@ -161,4 +162,34 @@ pub fn current_id() -> ThreadId {
         #[allow(unreachable_patterns)]
         other => not_built_in(other),
     })
+}
+
+/// loom models at most [`loom::MAX_THREADS`] threads per execution, main included, and past that
+/// fails with a bare `assertion failed: threads.len() < self.max()`. The facade counts spawns per
+/// execution (the harness enters the engine once per execution) and names the limit instead.
+#[cfg(feature = "loom")]
+pub(crate) mod loom_thread_limit {
+    use std::cell::Cell;
+
+    std::thread_local! {
+        static SPAWNED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// A new execution starts: no thread spawned yet.
+    pub(crate) fn reset() {
+        SPAWNED.with(|s| s.set(0));
+    }
+
+    #[track_caller]
+    pub(crate) fn count_spawn(label: &str) {
+        let spawned = SPAWNED.with(|s| s.replace(s.get() + 1)) + 1;
+        let limit = loom::MAX_THREADS;
+        if spawned + 1 > limit {
+            panic!(
+                "engine limit: loom models at most {limit} threads per execution (main included), and this \
+                 model starts thread number {} ('{label}'); run it under shuttle, or use fewer threads",
+                spawned + 1
+            );
+        }
+    }
 }

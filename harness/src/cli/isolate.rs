@@ -3,10 +3,9 @@
 
 use super::args::{CellArgs, RoleArgs};
 use super::UsageError;
-use crate::engines::{replay_cell, run_cell, RunOptions};
+use crate::engines::{replay_cell, run_named_cell, RunOptions};
 use crate::outcome::{CellResult, Verdict};
 use crate::scenario::find;
-use crate::scheduler::SchedulerId;
 use crate::token::ReplayToken;
 use crate::Scenario;
 use racetrack_sync::Variant;
@@ -18,7 +17,8 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Debug)]
 pub(crate) struct CellSpec {
     pub scenario: String,
-    pub scheduler: SchedulerId,
+    /// The cell's name: its scheduler, and its budget's label if it has one.
+    pub cell: String,
     pub variant: Variant,
     pub seed: Option<u64>,
     pub budget: Option<u64>,
@@ -30,7 +30,8 @@ pub(crate) struct CellSpec {
 pub(crate) fn run_isolated(spec: &CellSpec, timeout: Duration) -> CellResult {
     let started = Instant::now();
     let mut command = Command::new(std::env::current_exe().expect("the racetrack binary's own path"));
-    command.args(["__cell", &spec.scenario, spec.scheduler.as_str(), spec.variant.as_str()]);
+    command.args(["__cell", &spec.scenario, &spec.cell, spec.variant.as_str()]);
+    scrub_engine_environment(&mut command);
     for (flag, value) in
         [("--seed", spec.seed.map(|s| s.to_string())), ("--budget", spec.budget.map(|b| b.to_string()))]
     {
@@ -43,7 +44,7 @@ pub(crate) fn run_isolated(spec: &CellSpec, timeout: Duration) -> CellResult {
     }
     let broken = |verdict: Verdict, why: String| CellResult {
         scenario: spec.scenario.clone(),
-        scheduler: spec.scheduler.as_str().to_owned(),
+        scheduler: spec.cell.clone(),
         variant: spec.variant.as_str().to_owned(),
         expected: Verdict::expected_for(spec.variant),
         verdict,
@@ -52,6 +53,7 @@ pub(crate) fn run_isolated(spec: &CellSpec, timeout: Duration) -> CellResult {
         exhaustive: false,
         elapsed_ms: started.elapsed().as_millis() as u64,
         failure: Some(why),
+        caught_by: None,
         replay: None,
         seed: spec.seed.unwrap_or(crate::engines::DEFAULT_SEED),
         bound: None,
@@ -102,6 +104,21 @@ pub(crate) fn run_isolated(spec: &CellSpec, timeout: Duration) -> CellResult {
     }
 }
 
+/// Removes what would change a cell's verdict, counts or trace from its process's environment: the
+/// engines' own variables (`LOOM_*`, `SHUTTLE_*`) and the backtrace switches (a detection's
+/// backtrace costs ~300 ms to symbolise and nobody reads it; `RACETRACK_BACKTRACE=1` keeps it).
+fn scrub_engine_environment(command: &mut Command) {
+    for (name, _) in std::env::vars_os() {
+        let text = name.to_string_lossy();
+        if text.starts_with("LOOM_") || text.starts_with("SHUTTLE_") {
+            command.env_remove(&name);
+        }
+    }
+    if std::env::var_os(crate::engines::KEEP_BACKTRACES).is_none() {
+        command.env_remove("RUST_BACKTRACE").env_remove("RUST_LIB_BACKTRACE");
+    }
+}
+
 /// `racetrack __cell`: runs one cell here and prints its result as one JSON line.
 pub(crate) fn cell_child(registry: &[Scenario], args: &CellArgs) -> Result<ExitCode, UsageError> {
     let result = match &args.replay {
@@ -111,9 +128,8 @@ pub(crate) fn cell_child(registry: &[Scenario], args: &CellArgs) -> Result<ExitC
         }
         None => {
             let scenario = find(registry, &args.scenario)?;
-            let scheduler: SchedulerId = args.scheduler.parse()?;
             let variant: Variant = args.variant.parse()?;
-            run_cell(scenario, scheduler, variant, &RunOptions::new(args.seed, args.budget))
+            run_named_cell(scenario, &args.scheduler, variant, &RunOptions::new(args.seed, args.budget))?
         }
     };
     println!("{}", serde_json::to_string(&result).expect("a cell result serializes"));

@@ -14,11 +14,12 @@ pub(crate) fn list(registry: &[Scenario], args: &ListArgs) -> Result<ExitCode, U
                 .map(|s| {
                     serde_json::json!({
                         "id": s.id,
-                        "seed": s.seed,
                         "title": s.title,
+                        "source": s.source,
+                        "kind": if s.guard { "guard" } else { "pair" },
                         "safety": s.safety,
                         "liveness": s.liveness,
-                        "schedulers": s.schedulers.iter().map(|(id, budget)| serde_json::json!({"id": id, "budget": budget})).collect::<Vec<_>>(),
+                        "schedulers": s.cells().map(|(cell, budget)| serde_json::json!({"id": cell.to_string(), "budget": budget})).collect::<Vec<_>>(),
                         "stress": s.supports_stress(),
                     })
                 })
@@ -28,15 +29,20 @@ pub(crate) fn list(registry: &[Scenario], args: &ListArgs) -> Result<ExitCode, U
         ListFormat::Table => {
             for s in registry {
                 let mut schedulers: Vec<String> =
-                    s.schedulers.iter().map(|(id, b)| format!("{id} ({})", b.schedules)).collect();
+                    s.cells().map(|(cell, b)| format!("{cell} ({})", b.schedules)).collect();
                 if s.supports_stress() {
                     schedulers.push("stress".into());
                 }
-                println!("{}  [seed {}]", s.id, s.seed);
+                let kind = if s.guard { "  [guard: no buggy variant]" } else { "" };
+                let source = s.source.map(|src| format!("  [{src}]")).unwrap_or_default();
+                println!("{}{source}{kind}", s.id);
                 println!("  {}", s.title);
                 println!("  schedulers: {}", schedulers.join(", "));
-                println!("  safety:   {}", s.safety);
-                println!("  liveness: {}", s.liveness);
+                for (what, text) in [("safety:  ", s.safety), ("liveness:", s.liveness)] {
+                    if !text.is_empty() {
+                        println!("  {what} {text}");
+                    }
+                }
                 println!();
             }
         }

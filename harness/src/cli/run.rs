@@ -5,7 +5,7 @@ use super::isolate::{run_isolated, CellSpec};
 use super::{report, UsageError};
 use crate::outcome::{CellResult, Verdict};
 use crate::scenario::find;
-use crate::scheduler::SchedulerId;
+use crate::scheduler::{CellName, SchedulerId};
 use crate::token::ReplayToken;
 use crate::Scenario;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -22,11 +22,17 @@ pub(crate) fn plan(registry: &[Scenario], args: &RunArgs) -> Result<Vec<CellSpec
     } else {
         args.scenarios.iter().map(|id| find(registry, id)).collect::<Result<_, _>>()?
     };
-    let only: Option<SchedulerId> = match args.scheduler.as_str() {
+    // `--scheduler shuttle-pct` picks every cell of that engine; `shuttle-pct-deep` one cell.
+    let only: Option<(SchedulerId, Option<String>)> = match args.scheduler.as_str() {
         "all" => None,
-        id => Some(id.parse().map_err(|e: String| format!("{e}, or all"))?),
+        id => Some(CellName::split(id).map_err(|e| format!("{e}, or all"))?),
     };
-    if only == Some(SchedulerId::Stress) {
+    let wanted = |cell: &CellName| match &only {
+        None => true,
+        Some((scheduler, None)) => cell.scheduler == *scheduler,
+        Some((scheduler, label)) => cell.scheduler == *scheduler && cell.label == label.as_deref(),
+    };
+    if only.as_ref().is_some_and(|(s, _)| *s == SchedulerId::Stress) {
         return Err(UsageError("stress is not a gate scheduler: use `racetrack stress SCENARIO`".into()));
     }
     let variants: &[Variant] = match args.variant {
@@ -36,10 +42,12 @@ pub(crate) fn plan(registry: &[Scenario], args: &RunArgs) -> Result<Vec<CellSpec
     };
     let mut cells = Vec::new();
     for scenario in scenarios {
-        for scheduler in scenario.gate_schedulers().filter(|s| only.is_none_or(|o| o == *s)) {
-            for &variant in variants {
+        scenario.check()?;
+        for (cell, _) in scenario.cells().filter(|(cell, _)| wanted(cell)) {
+            for &variant in variants.iter().filter(|v| scenario.variants().contains(v)) {
                 let (seed, budget, replay) = (args.seed, args.budget, None);
-                cells.push(CellSpec { scenario: scenario.id.to_owned(), scheduler, variant, seed, budget, replay });
+                let (scenario, cell) = (scenario.id.to_owned(), cell.to_string());
+                cells.push(CellSpec { scenario, cell, variant, seed, budget, replay });
             }
         }
     }
@@ -87,13 +95,10 @@ fn run_all(cells: &[CellSpec], jobs: usize, timeout: Duration) -> Vec<CellResult
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(cell) = cells.get(i) else { break };
-                bar.set_message(format!("{} · {} · {}", cell.scenario, cell.scheduler, cell.variant));
+                bar.set_message(format!("{} · {} · {}", cell.scenario, cell.cell, cell.variant));
                 let result = run_isolated(cell, timeout);
                 if !result.ok {
-                    bar.println(format!(
-                        "✗ {} · {} · {}: {}",
-                        cell.scenario, cell.scheduler, cell.variant, result.verdict
-                    ));
+                    bar.println(format!("✗ {} · {} · {}: {}", cell.scenario, cell.cell, cell.variant, result.verdict));
                 }
                 results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
                 bar.inc(1);
@@ -108,13 +113,10 @@ fn run_all(cells: &[CellSpec], jobs: usize, timeout: Duration) -> Vec<CellResult
 /// trace. The output depends only on the token, so it is the same, byte for byte, every time.
 pub(crate) fn replay(registry: &[Scenario], args: &ReplayArgs) -> Result<ExitCode, UsageError> {
     let token: ReplayToken = args.token.parse()?;
-    let scenario = find(registry, &token.scenario)?;
-    if scenario.budget(token.scheduler).is_none() {
-        return Err(UsageError(format!("scenario {} does not run under {}", scenario.id, token.scheduler)));
-    }
+    find(registry, &token.scenario)?.cell(&token.cell)?;
     let spec = CellSpec {
         scenario: token.scenario.clone(),
-        scheduler: token.scheduler,
+        cell: token.cell.clone(),
         variant: token.variant,
         seed: Some(token.seed),
         budget: None,
@@ -124,7 +126,7 @@ pub(crate) fn replay(registry: &[Scenario], args: &ReplayArgs) -> Result<ExitCod
     println!("replay {token}");
     println!(
         "scenario {} · scheduler {} · variant {} · seed {}",
-        token.scenario, token.scheduler, token.variant, token.seed
+        token.scenario, token.cell, token.variant, token.seed
     );
     match result.verdict {
         Verdict::Detected => {

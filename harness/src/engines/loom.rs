@@ -8,6 +8,12 @@ use super::{threads_body, Executions, Exploration, Job};
 use crate::scheduler::SchedulerId;
 use racetrack_sync::Engine;
 
+/// How loom reports that every thread is blocked.
+pub(crate) const DEADLOCK: &str = "deadlock; threads =";
+/// loom's limit on thread switches per execution (its default); past it is an engine limit, an
+/// `error` verdict, never a detection.
+const MAX_BRANCHES: usize = 1_000;
+
 pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
     let body = threads_body(job, SchedulerId::Loom)?;
     let (bound, limit) = match job.replay {
@@ -18,6 +24,9 @@ pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
     // Every field set explicitly: loom's defaults read LOOM_* environment variables, and a cell
     // must not change verdict with the caller's environment.
     let mut builder = ::loom::model::Builder::new();
+    builder.max_threads = ::loom::MAX_THREADS;
+    builder.max_branches = MAX_BRANCHES;
+    builder.expect_explicit_explore = false;
     builder.preemption_bound = bound;
     // loom checks max_permutations only at checkpoints, and before running execution i: with a
     // checkpoint every execution and a limit of n + 1 it runs exactly executions 1..=n.

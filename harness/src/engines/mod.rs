@@ -2,28 +2,35 @@
 //!
 //! A backend explores executions of a scenario's body and returns an [`Exploration`]: how many
 //! schedules it ran, whether that was the whole space, and the first failing schedule with what
-//! replays it. Everything else a cell reports (verdict, token, timing) is assembled here once.
+//! replays it. Everything else a cell reports (verdict, what caught it, token, timing) is
+//! assembled here once, on a thread of the cell's own.
 
+mod env;
 mod loom;
 mod seeded;
 mod shuttle;
 mod tokio_paused;
 mod turmoil;
 
-use crate::outcome::{CellResult, Verdict};
+use crate::outcome::{CaughtBy, CellResult, Verdict};
 use crate::scenario::{Scenario, ThreadsBody};
-use crate::scheduler::{Budget, SchedulerId};
+use crate::scheduler::{Budget, CellName, SchedulerId};
 use crate::token::ReplayToken;
 use crate::trace::{self, Recorder, Trace};
-use racetrack_sync::Engine;
-use racetrack_sync::Variant;
+use racetrack_sync::{Engine, Variant};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+pub(crate) use env::KEEP_BACKTRACES;
+
 /// The seed a run uses unless `--seed` says otherwise.
 pub const DEFAULT_SEED: u64 = 1;
+
+/// Stack of the thread a cell runs on: tokio, turmoil and hyper in a debug build need more than
+/// a test thread's 2 MiB. (loom and shuttle run their threads on stacks of their own.)
+const CELL_STACK: usize = 16 << 20;
 
 /// How to run one cell.
 #[derive(Clone, Debug, Default)]
@@ -70,46 +77,80 @@ pub(crate) struct Job<'a> {
     pub replay: Option<&'a str>,
 }
 
-/// Runs one cell in this process.
+/// Runs one cell in this process: `scheduler`'s unlabelled budget (see [`run_named_cell`] for a
+/// labelled one). Whatever the body does, this returns a result: it runs on a thread of its own,
+/// so neither a panicking caller nor a thread-local the engines leave set can change it.
 pub fn run_cell(scenario: &Scenario, scheduler: SchedulerId, variant: Variant, options: &RunOptions) -> CellResult {
-    let budget = scenario.budget(scheduler).map(|b| Budget { schedules: options.budget.unwrap_or(b.schedules), ..b });
+    let name = CellName { scheduler, label: scenario.budget(scheduler).and_then(|b| b.label) };
+    let budget = scenario.budget(scheduler);
+    run(scenario, name, variant, options.seed.unwrap_or(DEFAULT_SEED), budget.map(|b| with_override(b, options)), None)
+}
+
+/// Runs the cell called `cell` (`shuttle-pct`, `shuttle-pct-deep`) in this process.
+pub fn run_named_cell(
+    scenario: &Scenario,
+    cell: &str,
+    variant: Variant,
+    options: &RunOptions,
+) -> Result<CellResult, String> {
+    let (name, budget) = scenario.cell(cell)?;
     let seed = options.seed.unwrap_or(DEFAULT_SEED);
-    run(scenario, scheduler, variant, seed, budget, None)
+    Ok(run(scenario, name, variant, seed, Some(with_override(budget, options)), None))
 }
 
 /// Runs the one schedule a token names, in this process.
 pub fn replay_cell(registry: &[Scenario], token: &ReplayToken) -> Result<CellResult, String> {
     let scenario = crate::scenario::find(registry, &token.scenario)?;
-    let budget = scenario.budget(token.scheduler);
-    Ok(run(scenario, token.scheduler, token.variant, token.seed, budget, Some(&token.schedule)))
+    let (name, budget) = scenario.cell(&token.cell)?;
+    Ok(run(scenario, name, token.variant, token.seed, Some(budget), Some(&token.schedule)))
+}
+
+fn with_override(budget: Budget, options: &RunOptions) -> Budget {
+    Budget { schedules: options.budget.unwrap_or(budget.schedules), ..budget }
 }
 
 fn run(
     scenario: &Scenario,
-    scheduler: SchedulerId,
+    cell: CellName,
     variant: Variant,
     seed: u64,
     budget: Option<Budget>,
     replay: Option<&str>,
 ) -> CellResult {
     let started = Instant::now();
-    let explored = match budget {
-        None => Err(format!("scenario {} does not run under {scheduler}", scenario.id)),
-        Some(budget) => explore(scheduler, &Job { scenario, variant, seed, budget, replay }),
-    };
-    let elapsed_ms = started.elapsed().as_millis() as u64;
+    let scheduler = cell.scheduler;
+    let explored = std::thread::scope(|scope| {
+        let explore_here = move || match budget {
+            None => Err(format!("scenario {} does not run under {scheduler}", scenario.id)),
+            Some(_) if scenario.guard && variant == Variant::Buggy => {
+                Err(format!("scenario {} is a guard: it has no buggy variant", scenario.id))
+            }
+            Some(budget) => env::problem(scheduler).map_or_else(
+                || env::in_cell(|| explore(scheduler, &Job { scenario, variant, seed, budget, replay })),
+                Err,
+            ),
+        };
+        let thread = std::thread::Builder::new().name("racetrack-cell".into()).stack_size(CELL_STACK);
+        match thread.spawn_scoped(scope, explore_here) {
+            Ok(handle) => handle.join().unwrap_or_else(|payload| {
+                Err(format!("the cell's run broke outside any schedule: {}", panic_message(payload.as_ref())))
+            }),
+            Err(e) => Err(format!("could not start the cell's thread: {e}")),
+        }
+    });
     let expected = Verdict::expected_for(variant);
     let mut result = CellResult {
         scenario: scenario.id.to_owned(),
-        scheduler: scheduler.as_str().to_owned(),
+        scheduler: cell.to_string(),
         variant: variant.as_str().to_owned(),
         expected,
         verdict: Verdict::Error,
         ok: false,
         schedules: 0,
         exhaustive: false,
-        elapsed_ms,
+        elapsed_ms: started.elapsed().as_millis() as u64,
         failure: None,
+        caught_by: None,
         replay: None,
         seed,
         bound: None,
@@ -119,20 +160,25 @@ fn run(
     match explored {
         Err(error) => result.failure = Some(error),
         Ok(x) => {
-            result.verdict = if x.failure.is_some() { Verdict::Detected } else { Verdict::Held };
             result.schedules = x.schedules;
             result.exhaustive = x.exhaustive;
             result.bound = x.bound;
             result.virtual_ms = x.virtual_ms;
+            result.verdict = Verdict::Held;
             if let Some(found) = x.failure {
                 let token = ReplayToken {
                     scenario: scenario.id.to_owned(),
-                    scheduler,
+                    cell: cell.to_string(),
                     variant,
                     seed,
                     schedule: found.schedule,
                 };
-                result.failure = Some(found.message);
+                result.caught_by = caught_by(&found.message);
+                result.verdict = if result.caught_by.is_some() { Verdict::Detected } else { Verdict::Error };
+                result.failure = Some(match result.caught_by {
+                    Some(_) => found.message,
+                    None => format!("not a detection: a panic outside every oracle: {}", found.message),
+                });
                 result.replay = Some(token.to_string());
                 result.trace = Some(found.trace.render());
             }
@@ -140,13 +186,28 @@ fn run(
     }
     // A buggy variant only counts as detected when the documented bug is what was caught: a
     // liveness failure there means the mechanism broke, which hides whether the race is caught.
-    // (Engines may prefix the oracle's message, e.g. turmoil's "simulation failed (rng_seed n): ".)
-    let caught_by_liveness = result
-        .failure
-        .as_deref()
-        .is_some_and(|f| f.contains(crate::oracle::LIVENESS) && !f.contains(crate::oracle::SAFETY));
-    result.ok = result.verdict == expected && !(variant == Variant::Buggy && caught_by_liveness);
+    result.ok =
+        result.verdict == expected && !(variant == Variant::Buggy && result.caught_by == Some(CaughtBy::Liveness));
     result
+}
+
+/// What a failing schedule's message says caught it: an oracle, or a deadlock the engine reports
+/// (shuttle: every task blocked; loom: every thread blocked; tokio-paused and turmoil: the
+/// workload outlived its virtual time). `None` for any other panic.
+fn caught_by(message: &str) -> Option<CaughtBy> {
+    // Engines may prefix the oracle's message (turmoil's "simulation failed (rng_seed n): ").
+    if message.contains(crate::oracle::SAFETY) {
+        Some(CaughtBy::Safety)
+    } else if message.contains(crate::oracle::LIVENESS) {
+        Some(CaughtBy::Liveness)
+    } else if [shuttle::DEADLOCK, loom::DEADLOCK, tokio_paused::STALL, turmoil::STALL]
+        .iter()
+        .any(|d| message.contains(d))
+    {
+        Some(CaughtBy::Deadlock)
+    } else {
+        None
+    }
 }
 
 fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Exploration, String> {
@@ -171,7 +232,7 @@ pub(crate) struct Executions {
 
 impl Executions {
     pub fn new(scenario: &Scenario) -> Self {
-        Executions { count: Arc::default(), recorder: Recorder::for_scenario(scenario.id) }
+        Executions { count: Arc::default(), recorder: Recorder::new(scenario.trace_targets()) }
     }
 
     /// The closure an engine runs once per schedule: `body` is a [`ThreadsBody`], or whatever
@@ -224,3 +285,6 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 pub(crate) fn threads_body(job: &Job<'_>, scheduler: SchedulerId) -> Result<ThreadsBody, String> {
     job.scenario.threads.ok_or_else(|| format!("scenario {} has no thread workload for {scheduler}", job.scenario.id))
 }
+
+#[cfg(test)]
+mod tests;

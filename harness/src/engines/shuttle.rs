@@ -12,14 +12,25 @@ use crate::scheduler::SchedulerId;
 use ::shuttle::scheduler::{
     DfsScheduler, PctScheduler, RandomScheduler, ReplayScheduler, Scheduler, UrwRandomScheduler,
 };
-use ::shuttle::{Config, FailurePersistence, Runner};
+use ::shuttle::{Config, FailurePersistence, MaxSteps, Runner};
 use racetrack_sync::Engine;
 use shuttle_engine::runtime::execution::CurrentSchedule;
+use shuttle_engine::runtime::task::{Task, TaskId};
 use shuttle_engine::scheduler::serialization::{deserialize_schedule, serialize_schedule};
+use shuttle_engine::scheduler::Schedule;
+use shuttle_engine::UngracefulShutdownConfig;
+use std::mem::ManuallyDrop;
+
+/// How shuttle reports that every task is blocked.
+pub(crate) const DEADLOCK: &str = "deadlock! blocked tasks";
+/// shuttle's step bound (its default); past it is an engine limit, an `error` verdict.
+const MAX_STEPS: usize = 1_000_000;
+/// shuttle's coroutine stack size (its default).
+const STACK_SIZE: usize = 0xf000;
 
 pub(crate) fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Exploration, String> {
     let body: Box<dyn Fn(racetrack_sync::Variant) + Send + Sync> = match (job.scenario.threads, job.scenario.tasks) {
-        (Some(threads), _) => Box::new(threads),
+        (Some(threads), _) => Box::new(move |variant| threads(variant)),
         (None, Some(tasks)) => Box::new(move |variant| ::shuttle::future::block_on(tasks(variant))),
         (None, None) => {
             return Err(format!("scenario {} has no thread or async workload for {scheduler}", job.scenario.id))
@@ -41,15 +52,9 @@ pub(crate) fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Explorati
         (None, other) => return Err(format!("{other} is not a shuttle scheduler")),
     };
 
-    let mut config = Config::new();
-    config.failure_persistence = FailurePersistence::None; // the token carries the schedule
     let executions = Executions::new(job.scenario);
     let f = executions.body(Engine::Shuttle, body, job.variant);
-    let runner = Runner::new(strategy, config);
-    // shuttle installs a process-wide panic hook on its first run; put the previous one back so
-    // that a later panic elsewhere in this process (a loom failure, a test assertion) is not
-    // reported as a shuttle task's.
-    let previous_hook = std::panic::take_hook();
+    let runner = Runner::new(Quiet(ManuallyDrop::new(strategy)), config());
     let (schedules, failure) = executions.run(
         || {
             runner.run(f);
@@ -57,7 +62,10 @@ pub(crate) fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Explorati
         // shuttle keeps the current execution's schedule until the next one starts.
         |_| serialize_schedule(&CurrentSchedule::get_schedule()).replace('\n', ""),
     );
-    std::panic::set_hook(previous_hook);
+    // shuttle installs a process-wide panic hook on its first run, which would label every later
+    // panic in this process (a loom failure, a test assertion) as a shuttle task's: put
+    // racetrack's back.
+    super::env::install_quiet_hook();
     Ok(Exploration {
         schedules,
         exhaustive: scheduler == SchedulerId::ShuttleDfs
@@ -68,4 +76,36 @@ pub(crate) fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Explorati
         virtual_ms: None,
         failure,
     })
+}
+
+/// Every field set explicitly, so a cell does not depend on shuttle's defaults of the day.
+fn config() -> Config {
+    let mut config = Config::new();
+    config.stack_size = STACK_SIZE;
+    config.failure_persistence = FailurePersistence::None; // the token carries the schedule
+    config.max_steps = MaxSteps::FailAfter(MAX_STEPS);
+    config.max_time = None;
+    config.silence_warnings = true;
+    config.record_steps_in_span = false;
+    config.ungraceful_shutdown_config = UngracefulShutdownConfig::default();
+    config
+}
+
+/// A scheduler that is never dropped: shuttle's random scheduler prints, when dropped after a
+/// failure, how to replay it with `SHUTTLE_RANDOM_SEED`, which contradicts the token (a cell's
+/// schedule replays through the token alone). One scheduler's state per cell is all it leaks.
+struct Quiet(ManuallyDrop<Box<dyn Scheduler + Send>>);
+
+impl Scheduler for Quiet {
+    fn new_execution(&mut self) -> Option<Schedule> {
+        self.0.new_execution()
+    }
+
+    fn next_task(&mut self, runnable: &[&Task], current: Option<TaskId>, is_yielding: bool) -> Option<TaskId> {
+        self.0.next_task(runnable, current, is_yielding)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0.next_u64()
+    }
 }

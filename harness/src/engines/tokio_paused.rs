@@ -21,6 +21,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+/// How a stall begins: the body outlived its virtual time.
+pub(crate) const STALL: &str = "stall: the workload did not finish within";
+
 pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
     let tasks = job.scenario.tasks.ok_or_else(|| format!("scenario {} has no async workload", job.scenario.id))?;
     let limit = job.budget.virtual_time;
@@ -43,7 +46,7 @@ fn run_once(body: TasksBody, variant: Variant, run: &Seeded<'_>, limit: Duration
     });
     if outcome.is_err() {
         clock.store(limit.as_nanos() as u64, Ordering::SeqCst);
-        panic!("stall: the workload did not finish within {limit:?} of virtual time (a deadlock or a lost wake-up)");
+        panic!("{STALL} {limit:?} of virtual time (a deadlock or a lost wake-up)");
     }
 }
 
@@ -68,7 +71,10 @@ pub(super) fn runtime(recorder: &Recorder) -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .start_paused(true)
-        .on_thread_start(move || GUARD.with(|g| *g.borrow_mut() = Some(trace::install(&recorder))))
+        .on_thread_start(move || {
+            super::env::mark_thread_in_cell();
+            GUARD.with(|g| *g.borrow_mut() = Some(trace::install(&recorder)))
+        })
         .on_thread_stop(|| GUARD.with(|g| drop(g.borrow_mut().take())))
         .build()
         .expect("building a current-thread tokio runtime")
@@ -119,8 +125,8 @@ mod tests {
         })
     }
 
-    const STALLS: Scenario = Scenario::new("stalls", "none", "a future that never finishes")
-        .tasks(body)
+    const STALLS: Scenario = Scenario::new("stalls", "a future that never finishes")
+        .tasks(&body)
         .schedulers(&[(TokioPaused, Budget::schedules(3).virtual_time(Duration::from_secs(30)))]);
 
     #[test]

@@ -13,6 +13,9 @@ use racetrack_sync::task;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 
+/// How turmoil reports a simulation that outlived its virtual time.
+pub(crate) const STALL: &str = "Ran for duration";
+
 pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
     let network = job
         .scenario
@@ -102,8 +105,8 @@ mod sim_tests {
         sim.run()
     }
 
-    const ECHO: Scenario = Scenario::new("echo", "none", "an echo that never answers")
-        .network(body)
+    const ECHO: Scenario = Scenario::new("echo", "an echo that never answers")
+        .network(&body)
         .schedulers(&[(Turmoil, Budget::schedules(3).virtual_time(Duration::from_secs(2)))]);
 
     #[test]

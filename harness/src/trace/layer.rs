@@ -10,15 +10,14 @@ use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 #[derive(Clone, Debug, Default)]
 pub struct Recorder {
     steps: Arc<Mutex<Vec<Step>>>,
-    /// Event targets that belong to the race: `models` and the scenario's own crate.
+    /// Event targets that belong to the race (crate names; their modules are included).
     targets: Arc<Vec<String>>,
 }
 
 impl Recorder {
-    /// A recorder keeping events of the `models` crate and of the scenario `scenario_id`
-    /// (whose crate is named after it, `-` becoming `_`).
-    pub fn for_scenario(scenario_id: &str) -> Self {
-        let targets = vec!["models".to_owned(), scenario_id.replace('-', "_")];
+    /// A recorder keeping the events whose target is one of `targets` or inside one
+    /// (`Scenario::trace_targets`: the crates a scenario names).
+    pub fn new(targets: Vec<String>) -> Self {
         Recorder { steps: Arc::default(), targets: Arc::new(targets) }
     }
 

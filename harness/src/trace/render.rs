@@ -9,6 +9,11 @@ use super::Step;
 ///    2                                  janitor: t1 handle set, not alive ...
 /// ```
 pub(super) fn interleaving(steps: &[Step]) -> String {
+    if steps.is_empty() {
+        return "(no events recorded: the trace keeps the `tracing` events of the crates the scenario names; \
+                see `Scenario::traces`)\n"
+            .to_owned();
+    }
     let mut actors: Vec<&str> = Vec::new();
     for step in steps {
         if !actors.contains(&step.actor.as_str()) {
@@ -45,6 +50,11 @@ pub(super) fn interleaving(steps: &[Step]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_trace_says_so() {
+        assert!(interleaving(&[]).starts_with("(no events recorded"));
+    }
 
     #[test]
     fn one_column_per_actor_one_row_per_step() {

@@ -22,16 +22,16 @@ use std::time::Duration;
 /// The scenario, as the registry and the tests use it.
 pub const SCENARIO: Scenario = Scenario::new(
     "blocking-event-loop",
-    "000_a27116583ca25b99.txt",
     "chat bot: synchronous TOTP subprocess calls on the event loop freeze every other user",
 )
+.source("dcellison/kai#127")
 .oracles(
     "while alice's verification is blocked, bob's message is handled; a failing TOTP call never grants access \
      and is answered with a denial by the handler itself (fail closed), never escaping it",
     "verification still runs: a right code verifies, a wrong code is rejected and counts, the third locks out; \
      the bot keeps serving after a failing call",
 )
-.tasks(workload::run)
+.tasks(&workload::run)
 .schedulers(&[
     (TokioPaused, Budget::schedules(20).virtual_time(Duration::from_secs(60))),
     // ~27 blocking calls (a shuttle thread each) per execution: 150 keeps a cell well under 1 s.

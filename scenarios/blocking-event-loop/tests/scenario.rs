@@ -4,20 +4,12 @@ use blocking_event_loop::{stress, SCENARIO};
 use racetrack::stress::StressConfig;
 use racetrack::testing::detected;
 use racetrack::Variant;
-use racetrack::{run_cell, RunOptions, SchedulerId};
+use racetrack::{run_cell, RunOptions};
 
-racetrack::scheduler_tests!(SCENARIO, tokio_paused, shuttle_pct, shuttle_random);
-
-/// The documented failing interleavings, pinned at the default seed: alice's verify_code runs on
-/// the event loop and waits for bob, who cannot be served.
-#[test]
-fn failing_trace_snapshots() {
-    for (scheduler, name) in
-        [(SchedulerId::TokioPaused, "tokio_paused_buggy_trace"), (SchedulerId::ShuttlePct, "shuttle_pct_buggy_trace")]
-    {
-        insta::assert_snapshot!(name, racetrack::testing::failing_trace(&SCENARIO, scheduler, None));
-    }
-}
+// The pinned failing traces (`snapshots::<scheduler>`, at the default seed):
+//   The documented failing interleavings, pinned at the default seed: alice's verify_code runs on
+//   the event loop and waits for bob, who cannot be served.
+racetrack::scheduler_tests!(SCENARIO, tokio_paused, shuttle_pct, shuttle_random; snapshots: tokio_paused, shuttle_pct);
 
 /// Figures, printed not asserted (speed is measured, never a test's verdict): the buggy cell costs
 /// the one real-time stall limit (500 ms under tokio; shuttle reports the deadlock at once).

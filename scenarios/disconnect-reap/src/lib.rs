@@ -26,9 +26,9 @@ use std::time::Duration;
 /// The scenario, as the registry and the tests use it.
 pub const SCENARIO: Scenario = Scenario::new(
     "disconnect-reap",
-    "004_85ccd8a2cd44988b.txt",
     "session gateway: a websocket client gone without FIN keeps its session and worker alive forever",
 )
+.source("NousResearch/hermes-agent#35626")
 .oracles(
     "after client A vanishes without FIN, its session's worker is killed and reaped within 45 s of virtual \
      time; client B's requests are answered (within 2 s each) all along, and no worker close blocks the event \
@@ -36,5 +36,5 @@ pub const SCENARIO: Scenario = Scenario::new(
     "a clean close (Close frame) reaps the close_on_disconnect session within 2 s and grace-reaps the parked one; \
      B's session is never reaped while B is connected; every closed worker is killed and reaped exactly once",
 )
-.network(network::run)
+.network(&network::run)
 .schedulers(&[(Turmoil, Budget::schedules(3).virtual_time(Duration::from_secs(90)).tick(Duration::from_millis(10)))]);

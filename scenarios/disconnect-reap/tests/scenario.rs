@@ -5,17 +5,11 @@ use racetrack::testing::detected;
 use racetrack::Variant;
 use racetrack::{run_cell, RunOptions, SchedulerId};
 
-racetrack::scheduler_tests!(SCENARIO, turmoil);
-
-/// The documented failure, pinned at the default seed: A vanishes without FIN, no ping ever
-/// notices, and 45 s later its session and worker are still there while B chats on.
-#[test]
-fn failing_trace_snapshot() {
-    insta::assert_snapshot!(
-        "turmoil_buggy_trace",
-        racetrack::testing::failing_trace(&SCENARIO, SchedulerId::Turmoil, None)
-    );
-}
+// The pinned failing traces (`snapshots::<scheduler>`, at the default seed):
+// - turmoil:
+//   The documented failure, pinned at the default seed: A vanishes without FIN, no ping ever
+//   notices, and 45 s later its session and worker are still there while B chats on.
+racetrack::scheduler_tests!(SCENARIO, turmoil; snapshots: turmoil);
 
 /// The 45 s bound is virtual time; wall time is printed as a figure, never asserted.
 #[test]

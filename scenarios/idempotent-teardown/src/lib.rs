@@ -24,14 +24,14 @@ use racetrack::{Budget, Scenario, SchedulerId::*};
 /// The scenario, as the registry and the tests use it.
 pub const SCENARIO: Scenario = Scenario::new(
     "idempotent-teardown",
-    "004_85ccd8a2cd44988b.txt",
     "session gateway: concurrent teardown paths kill a worker twice or signal it after its reap",
 )
+.source("NousResearch/hermes-agent#35626")
 .oracles(
     "each worker is killed once and reaped once; no signal after its reap; no signal ever to the \
      gateway's own process group; each session is ended once",
     "every worker is killed and reaped, and the session is ended and unmapped",
 )
-.threads(workload::run)
+.threads(&workload::run)
 .schedulers(&[(Loom, Budget::schedules(20_000).preemptions(2)), (ShuttlePct, Budget::schedules(1_000).depth(3))])
 .stress(stress::run);

@@ -2,27 +2,16 @@
 //! slash_worker processes/fds …", the idempotent teardown funnel).
 
 use idempotent_teardown::SCENARIO;
-use racetrack::SchedulerId;
 
-racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
-
-/// A late signal, pinned: shuttle-pct's first detection at the default seed (shutdown and the
-/// close RPC both poll the worker as running; shutdown kills and reaps it, then the close RPC's
-/// SIGTERM goes to a pid that is no longer its worker's).
-#[test]
-fn failing_trace_snapshot() {
-    insta::assert_snapshot!(
-        "shuttle_pct_buggy_trace",
-        racetrack::testing::failing_trace(&SCENARIO, SchedulerId::ShuttlePct, None)
-    );
-}
-
-/// A late signal, pinned: loom's first detection (loom's order is deterministic): the close RPC
-/// and shutdown both close the worker; one SIGTERMs its pid after the other reaped it.
-#[test]
-fn loom_failing_trace_snapshot() {
-    insta::assert_snapshot!("loom_buggy_trace", racetrack::testing::failing_trace(&SCENARIO, SchedulerId::Loom, None));
-}
+// The pinned failing traces (`snapshots::<scheduler>`, at the default seed):
+// - shuttle_pct:
+//   A late signal, pinned: shuttle-pct's first detection at the default seed (shutdown and the
+//   close RPC both poll the worker as running; shutdown kills and reaps it, then the close RPC's
+//   SIGTERM goes to a pid that is no longer its worker's).
+// - loom:
+//   A late signal, pinned: loom's first detection (loom's order is deterministic): the close RPC
+//   and shutdown both close the worker; one SIGTERMs its pid after the other reaped it.
+racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct; snapshots: shuttle_pct, loom);
 
 /// The stress run with real `sleep` workers: the fixed variant leaks nothing, and neither
 /// variant leaves a process behind once the run is over (checked in /proc).

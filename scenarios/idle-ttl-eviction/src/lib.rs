@@ -33,17 +33,17 @@ use std::time::Duration;
 /// The scenario, as the registry and the tests use it.
 pub const SCENARIO: Scenario = Scenario::new(
     "idle-ttl-eviction",
-    "004_85ccd8a2cd44988b.txt",
     "session gateway: the idle reaper evicts a session that became active after its check",
 )
+.source("NousResearch/hermes-agent#35626")
 .oracles(
     "a running, pending, recently active, starting or attached session is never evicted; the session list \
      never counts a session whose teardown has begun",
     "an idle detached session is evicted by the first scan after TTL + one scan period, and its \
      worker is reaped",
 )
-.threads(workload::run)
-.tasks(tasks::run)
+.threads(&workload::run)
+.tasks(&tasks::run)
 .schedulers(&[
     (Loom, Budget::schedules(20_000).preemptions(2)),
     (ShuttlePct, Budget::schedules(1_000).depth(3)),

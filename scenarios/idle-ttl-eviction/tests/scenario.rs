@@ -10,33 +10,16 @@ use racetrack::Variant;
 use racetrack::{run_cell, RunOptions, SchedulerId, Verdict};
 use std::time::Duration;
 
-racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct, tokio_paused);
-
-/// The documented failing interleaving, pinned: shuttle-pct's first detection at the default seed.
-#[test]
-fn failing_trace_snapshot() {
-    insta::assert_snapshot!(
-        "shuttle_pct_buggy_trace",
-        racetrack::testing::failing_trace(&SCENARIO, SchedulerId::ShuttlePct, None)
-    );
-}
-
-/// loom's first detection (loom's order is deterministic).
-#[test]
-fn loom_failing_trace_snapshot() {
-    insta::assert_snapshot!("loom_buggy_trace", racetrack::testing::failing_trace(&SCENARIO, SchedulerId::Loom, None));
-}
-
-/// tokio-paused's first detection at the default seed: 72 scans find nothing over 6 h, the scan
-/// at 6:05:00 picks `busy` and `idle`, the message for `busy` lands while the reaper yields, and
-/// the stale scan evicts `busy` mid-turn.
-#[test]
-fn tokio_paused_failing_trace_snapshot() {
-    insta::assert_snapshot!(
-        "tokio_paused_buggy_trace",
-        racetrack::testing::failing_trace(&SCENARIO, SchedulerId::TokioPaused, None)
-    );
-}
+// The pinned failing traces (`snapshots::<scheduler>`, at the default seed):
+// - shuttle_pct:
+//   The documented failing interleaving, pinned: shuttle-pct's first detection at the default seed.
+// - loom:
+//   loom's first detection (loom's order is deterministic).
+// - tokio_paused:
+//   tokio-paused's first detection at the default seed: 72 scans find nothing over 6 h, the scan
+//   at 6:05:00 picks `busy` and `idle`, the message for `busy` lands while the reaper yields, and
+//   the stale scan evicts `busy` mid-turn.
+racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct, tokio_paused; snapshots: shuttle_pct, loom, tokio_paused);
 
 /// Each execution covers 12 h of virtual time (the buggy one stops 1 s after the 6:05:00
 /// message, when its client finds `busy` gone). Virtual figures are asserted; wall time is only
@@ -73,7 +56,7 @@ fn tokio_paused_covers_the_run_in_virtual_time() {
 fn tokio_paused_fixed_seeds_cover_the_window() {
     let (mut rechecked, mut evicted_first) = (0, 0);
     for seed in racetrack::engines::DEFAULT_SEED..racetrack::engines::DEFAULT_SEED + TOKIO_SEEDS {
-        let recorder = Recorder::for_scenario(SCENARIO.id);
+        let recorder = Recorder::new(SCENARIO.trace_targets());
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap();
         capture(&recorder, || task::with_jitter_seed(Some(seed), || runtime.block_on(tasks::run(Variant::Fixed))));
         let steps: Vec<String> = recorder.trace().steps.into_iter().map(|s| s.text).collect();

@@ -19,15 +19,15 @@ use racetrack::{Budget, Scenario, SchedulerId::*};
 /// The scenario, as the registry and the tests use it.
 pub const SCENARIO: Scenario = Scenario::new(
     "janitor-toctou",
-    "002_1ca0eba1ff21f61e.txt",
     "task worker: the janitor fails a healthy task whose thread handle was published before start",
 )
+.source("apposed/appose-python#8")
 .oracles(
     "no healthy task is ever failed with \"thread death\"; each task reports exactly once",
     "a task whose thread really dies is failed with \"thread death\" within one janitor period; \
      a task that calls sys.exit is reported as \"SystemExit: 123\"",
 )
-.threads(workload::run)
+.threads(&workload::run)
 .schedulers(&[
     (Loom, Budget::schedules(50_000).preemptions(2)),
     (ShuttlePct, Budget::schedules(1_000).depth(3)),

@@ -3,19 +3,12 @@
 use janitor_toctou::{workload, SCENARIO};
 use models::task_worker::{Request, Response, Script, Transcript, Worker, JANITOR_PERIOD};
 use racetrack::sync::thread;
-use racetrack::SchedulerId;
 use racetrack::Variant;
 
-racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct, shuttle_random);
-
-/// The documented failing interleaving, pinned: shuttle-pct's first detection at the default seed.
-#[test]
-fn failing_trace_snapshot() {
-    insta::assert_snapshot!(
-        "shuttle_pct_buggy_trace",
-        racetrack::testing::failing_trace(&SCENARIO, SchedulerId::ShuttlePct, None)
-    );
-}
+// The pinned failing traces (`snapshots::<scheduler>`, at the default seed):
+// - shuttle_pct:
+//   The documented failing interleaving, pinned: shuttle-pct's first detection at the default seed.
+racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct, shuttle_random; snapshots: shuttle_pct);
 
 /// Anti-cheat on real threads: the real janitor (50 ms period) still fails a task whose thread
 /// dies before reporting, in both variants. Switching the janitor off fails this test.

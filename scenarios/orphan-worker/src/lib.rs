@@ -23,14 +23,14 @@ use racetrack::{Budget, Scenario, SchedulerId::*};
 /// The scenario, as the registry and the tests use it.
 pub const SCENARIO: Scenario = Scenario::new(
     "orphan-worker",
-    "004_85ccd8a2cd44988b.txt",
     "session gateway: a worker spawned outside the lock is stored into a session closed meanwhile",
 )
+.source("NousResearch/hermes-agent#35626")
 .oracles(
     "after quiescence every spawned worker is attached to a live mapped session or closed and reaped; \
      a session resumed under the same sid never adopts the old session's worker",
     "every live session has its own live worker (attach still stores)",
 )
-.threads(workload::run)
+.threads(&workload::run)
 .schedulers(&[(Loom, Budget::schedules(20_000).preemptions(2)), (ShuttlePct, Budget::schedules(1_000).depth(3))])
 .stress(stress::run);

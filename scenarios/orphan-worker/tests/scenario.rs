@@ -4,7 +4,10 @@
 use orphan_worker::SCENARIO;
 use racetrack::SchedulerId;
 
-racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
+// The pinned failing traces (`snapshots::<scheduler>`, at the default seed):
+// - loom:
+//   The restart/reap race, pinned: loom's first detection (loom's order is deterministic).
+racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct; snapshots: loom);
 
 /// The create/close race, pinned: shuttle-pct's first detection at seed 2 (the default seed's
 /// first detection is the restart race, pinned by the loom snapshot below).
@@ -14,12 +17,6 @@ fn failing_trace_snapshot() {
         "shuttle_pct_seed2_buggy_trace",
         racetrack::testing::failing_trace(&SCENARIO, SchedulerId::ShuttlePct, Some(2))
     );
-}
-
-/// The restart/reap race, pinned: loom's first detection (loom's order is deterministic).
-#[test]
-fn loom_failing_trace_snapshot() {
-    insta::assert_snapshot!("loom_buggy_trace", racetrack::testing::failing_trace(&SCENARIO, SchedulerId::Loom, None));
 }
 
 /// The stress run with real `sleep` workers: the fixed variant leaks nothing, and neither

@@ -26,16 +26,16 @@ use racetrack::{Budget, Scenario, SchedulerId::*};
 /// The scenario, as the registry and the tests use it.
 pub const SCENARIO: Scenario = Scenario::new(
     "parent-death-watchdog",
-    "004_85ccd8a2cd44988b.txt",
     "slash worker: a pid-only parent-death watchdog is fooled when the dead gateway's pid is reused",
 )
+.source("NousResearch/hermes-agent#35626")
 .oracles(
     "an orphaned worker exits by itself within poll + grace of its parent's death, also when the parent's \
      pid has been handed to an unrelated process (POSIX and Windows re-parenting)",
     "a worker whose parent lives never exits; an in-flight command is finished before the exit unless the \
      grace window runs out",
 )
-.threads(workload::run)
+.threads(&workload::run)
 .schedulers(&[(Loom, Budget::schedules(20_000).preemptions(1)), (ShuttlePct, Budget::schedules(1_000).depth(3))])
 .stress(stress::run)
 .roles(&[("gateway", roles::gateway), ("worker", roles::worker), ("squatter", roles::squatter)]);

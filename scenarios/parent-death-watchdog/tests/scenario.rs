@@ -2,21 +2,14 @@
 //! the slash worker's parent-death watchdog with the create_time PID-reuse guard).
 
 use parent_death_watchdog::{workload, SCENARIO};
-use racetrack::SchedulerId;
 use racetrack::Variant;
 
-racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
-
-/// The documented failing interleaving, pinned: shuttle-pct's first detection at the default
-/// seed. The gateway is SIGKILLed mid-command, pid 100 goes to an unrelated process, and the
-/// pid-only watchdog keeps finding "its parent".
-#[test]
-fn failing_trace_snapshot() {
-    insta::assert_snapshot!(
-        "shuttle_pct_buggy_trace",
-        racetrack::testing::failing_trace(&SCENARIO, SchedulerId::ShuttlePct, None)
-    );
-}
+// The pinned failing traces (`snapshots::<scheduler>`, at the default seed):
+// - shuttle_pct:
+//   The documented failing interleaving, pinned: shuttle-pct's first detection at the default
+//   seed. The gateway is SIGKILLed mid-command, pid 100 goes to an unrelated process, and the
+//   pid-only watchdog keeps finding "its parent".
+racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct; snapshots: shuttle_pct);
 
 // Replay round-trips and run-to-run determinism are checked for every cell by the workspace
 // gate (tests/gate), not repeated per scenario.

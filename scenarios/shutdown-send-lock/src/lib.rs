@@ -23,17 +23,17 @@ use std::time::Duration;
 /// The scenario, as the registry and the tests use it.
 pub const SCENARIO: Scenario = Scenario::new(
     "shutdown-send-lock",
-    "003_408d3f04c521ad6d.txt",
     "webhook channel: read guard held across send on a full buffer deadlocks shutdown; pending responses leak",
 )
+.source("nearai/ironclaw#905")
 .oracles(
     "with the buffer full and a handler (and a WASM batch) blocked on send, shutdown() completes and the rate \
      limiter answers within 2 s of virtual time; no pending_responses entry outlives its request",
     "every message accepted before shutdown reaches the agent, in order; a webhook or batch after shutdown gets \
      a prompt clean error (503 \"Channel not started\" / NotStarted)",
 )
-.tasks(workload::run)
-.network(network::run)
+.tasks(&workload::run)
+.network(&network::run)
 .schedulers(&[
     (TokioPaused, Budget::schedules(20).virtual_time(Duration::from_secs(10))),
     (ShuttleRandom, Budget::schedules(300)),

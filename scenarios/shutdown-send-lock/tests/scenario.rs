@@ -7,20 +7,10 @@ use racetrack::Variant;
 use racetrack::{run_cell, RunOptions, SchedulerId};
 use shutdown_send_lock::{stress, SCENARIO};
 
-racetrack::scheduler_tests!(SCENARIO, tokio_paused, shuttle_random, shuttle_pct, turmoil);
-
-/// The documented failing interleavings, pinned at the default seed: shutdown waits for the
-/// write lock while a handler and a batch wait on the full buffer holding the read guard.
-#[test]
-fn failing_trace_snapshots() {
-    for (scheduler, name) in [
-        (SchedulerId::TokioPaused, "tokio_paused_buggy_trace"),
-        (SchedulerId::ShuttlePct, "shuttle_pct_buggy_trace"),
-        (SchedulerId::Turmoil, "turmoil_buggy_trace"),
-    ] {
-        insta::assert_snapshot!(name, racetrack::testing::failing_trace(&SCENARIO, scheduler, None));
-    }
-}
+// The pinned failing traces (`snapshots::<scheduler>`, at the default seed):
+//   The documented failing interleavings, pinned at the default seed: shutdown waits for the
+//   write lock while a handler and a batch wait on the full buffer holding the read guard.
+racetrack::scheduler_tests!(SCENARIO, tokio_paused, shuttle_random, shuttle_pct, turmoil; snapshots: tokio_paused, shuttle_pct, turmoil);
 
 /// The 2 s bound is virtual: the stalled shutdown covers 2 s of virtual time. Wall time is
 /// printed as a figure, never asserted (speed is measured, not a test's verdict).

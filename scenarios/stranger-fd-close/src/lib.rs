@@ -32,9 +32,9 @@ use racetrack::{Budget, Scenario, SchedulerId::*};
 /// The scenario, as the registry and the tests use it.
 pub const SCENARIO: Scenario = Scenario::new(
     "stranger-fd-close",
-    "001_465c57c5f9a84ab7.txt",
     "API client: a stranger thread closes the worker's socket; the recycled fd takes a TLS record into kanban.db",
 )
+.source("NousResearch/hermes-agent#29544")
 .oracles(
     "the database header is never overwritten; no byte is written through an fd into an object \
      the writer did not open; an fd is released only by the thread that opened it; an intact \
@@ -43,6 +43,6 @@ pub const SCENARIO: Scenario = Scenario::new(
      no fd is left open once the owner has unwound; the header check still refuses a file whose \
      header is a TLS record",
 )
-.threads(workload::run)
+.threads(&workload::run)
 .schedulers(&[(Loom, Budget::schedules(10_000).preemptions(2)), (ShuttlePct, Budget::schedules(2_000).depth(3))])
 .stress(stress::run);

@@ -11,9 +11,9 @@ racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
 /// The same workload with only the safety oracles, so that a detection can only be the bytes
 /// landing in the database (the full scenario also fails the buggy variant, earlier, on "closed
 /// by the stranger").
-const CORRUPTION: Scenario = Scenario::new(SCENARIO.id, SCENARIO.seed, "safety oracles only")
-    .oracles(SCENARIO.safety, "-")
-    .threads(workload::run_corruption_oracles_only)
+const CORRUPTION: Scenario = Scenario::new(SCENARIO.id, "safety oracles only")
+    .oracles(SCENARIO.safety, "")
+    .threads(&workload::run_corruption_oracles_only)
     .schedulers(SCENARIO.schedulers);
 
 /// Seed 001's failure itself — the TLS record on the database header — is reached under every
@@ -102,7 +102,7 @@ fn stranger_interrupt_defers_the_close_to_the_owner_on_real_threads() {
             thread::yield_now();
         }
         assert!(agent.request_in_flight(), "{variant}: the request never started");
-        let recorder = Recorder::for_scenario(SCENARIO.id);
+        let recorder = Recorder::new(SCENARIO.trace_targets());
         capture(&recorder, || agent.interrupt());
         let said: Vec<String> = recorder.trace().steps.into_iter().map(|s| s.text).collect();
         let fds_after_interrupt = kernel.open_fds();
