@@ -56,6 +56,8 @@ fn bad_inputs() -> Vec<(Vec<String>, Vec<&'static str>)> {
         (replay(token("loom", "s5"), &[]), vec!["'s5'", "pb<bound>-i<execution>"]),
         (replay(token("shuttle-random", "zz"), &[]), vec!["'zz'", "hex"]),
         (replay(token("shuttle-random", "9101"), &[]), vec!["'9101'", "ends inside its header"]),
+        // Ten steps and no bits to hold them: shuttle's own decoder would index past the end.
+        (replay(token("shuttle-random", "91010a01"), &[]), vec!["'91010a01'", "says 10 steps but holds 0"]),
         // A header claiming 2^35 steps: shuttle's own decoder would try to reserve them all.
         (
             replay(token("shuttle-random", "910180808080800101ff"), &[]),
