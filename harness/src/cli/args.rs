@@ -1,5 +1,6 @@
 //! Command-line arguments.
 
+use clap::builder::RangedU64ValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -34,6 +35,12 @@ pub(crate) enum Command {
     /// (internal) Run a scenario's child-process program.
     #[command(name = "__role", hide = true)]
     Role(RoleArgs),
+}
+
+/// The parser of a count or a duration that must be at least 1 (`--budget`, `--timeout`,
+/// `--jobs`…): 0 is refused by clap, with its usual message naming the flag, before anything runs.
+fn at_least_one<T: TryFrom<u64> + Clone + Send + Sync + 'static>() -> RangedU64ValueParser<T> {
+    RangedU64ValueParser::new().range(1..)
 }
 
 /// Output formats of `run`.
@@ -88,7 +95,7 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// Schedules to explore per cell, instead of each scenario's budget.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = at_least_one::<u64>())]
     pub budget: Option<u64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -97,10 +104,10 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Wall-clock seconds one cell may take before it is stopped and reported as `timeout`.
-    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    #[arg(long, value_name = "SECS", default_value_t = 600, value_parser = at_least_one::<u64>())]
     pub timeout: u64,
     /// Cells to run at once (default: the number of CPUs).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = at_least_one::<usize>())]
     pub jobs: Option<usize>,
 }
 
@@ -109,7 +116,7 @@ pub(crate) struct ReplayArgs {
     /// The token a detection printed (`rt1:<scenario>:<scheduler>:<variant>:<seed>:<schedule>`).
     pub token: String,
     /// Wall-clock seconds the replay may take.
-    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    #[arg(long, value_name = "SECS", default_value_t = 600, value_parser = at_least_one::<u64>())]
     pub timeout: u64,
 }
 
@@ -121,10 +128,10 @@ pub(crate) struct StressArgs {
     #[arg(long, value_enum, default_value_t = StressVariant::Buggy)]
     pub variant: StressVariant,
     /// Rounds of the scenario's stress shape.
-    #[arg(long, value_name = "N", default_value_t = 10)]
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = at_least_one::<u64>())]
     pub iterations: u64,
     /// Concurrency of one round (threads, submitters, clients).
-    #[arg(long, value_name = "N", default_value_t = 16)]
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = at_least_one::<usize>())]
     pub threads: usize,
     /// Print the report as JSON.
     #[arg(long)]

@@ -8,6 +8,7 @@
 mod args;
 mod isolate;
 mod list;
+mod output;
 mod report;
 mod run;
 mod stress;
@@ -41,7 +42,7 @@ pub fn main(registry: &[Scenario]) -> ExitCode {
     match outcome {
         Ok(code) => code,
         Err(UsageError(message)) => {
-            eprintln!("racetrack: error: {message}");
+            output::eprint(&format!("racetrack: error: {message}\n"));
             ExitCode::from(2)
         }
     }

@@ -2,7 +2,8 @@
 
 use super::args::{Format, ReplayArgs, RunArgs, VariantChoice};
 use super::isolate::{run_isolated, CellSpec};
-use super::{report, UsageError};
+use super::{output, report, UsageError};
+use crate::engines::check_schedule;
 use crate::outcome::{CellResult, Verdict};
 use crate::scenario::find;
 use crate::scheduler::{CellName, SchedulerId};
@@ -10,6 +11,10 @@ use crate::token::ReplayToken;
 use crate::Scenario;
 use indicatif::{ProgressBar, ProgressStyle};
 use racetrack_sync::Variant;
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::Write as _;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -61,10 +66,8 @@ pub(crate) fn plan(registry: &[Scenario], args: &RunArgs) -> Result<Vec<CellSpec
 /// `racetrack run`.
 pub(crate) fn run(registry: &[Scenario], args: &RunArgs) -> Result<ExitCode, UsageError> {
     let cells = plan(registry, args)?;
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
-    if jobs == 0 {
-        return Err(UsageError("--jobs must be at least 1".into()));
-    }
+    let out = args.out.as_deref().map(create_out).transpose()?;
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let started = Instant::now();
     let results = run_all(&cells, jobs, Duration::from_secs(args.timeout));
     let wall = started.elapsed();
@@ -73,11 +76,23 @@ pub(crate) fn run(registry: &[Scenario], args: &RunArgs) -> Result<ExitCode, Usa
         Format::Json => report::json(&results),
         Format::Markdown => report::markdown(&results, wall),
     };
-    print!("{text}");
-    if let Some(path) = &args.out {
-        std::fs::write(path, &text).map_err(|e| format!("cannot write --out {}: {e}", path.display()))?;
+    if let Some((path, mut file)) = out {
+        file.write_all(text.as_bytes()).map_err(|e| format!("cannot write --out {}: {e}", path.display()))?;
     }
+    output::print(&text)?;
     Ok(if results.iter().all(|r| r.ok) { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Creates the `--out` file before any cell runs, so a path that cannot be written is a usage
+/// error up front rather than the end of a long run.
+fn create_out(path: &Path) -> Result<(&Path, File), UsageError> {
+    let file = File::create(path).map_err(|e| {
+        format!(
+            "--out {}: cannot create the file ({e}); --out takes a file path in an existing, writable directory",
+            path.display()
+        )
+    })?;
+    Ok((path, file))
 }
 
 /// Runs cells on `jobs` worker threads, each cell in its own child process; results come back
@@ -114,6 +129,7 @@ fn run_all(cells: &[CellSpec], jobs: usize, timeout: Duration) -> Vec<CellResult
 pub(crate) fn replay(registry: &[Scenario], args: &ReplayArgs) -> Result<ExitCode, UsageError> {
     let token: ReplayToken = args.token.parse()?;
     find(registry, &token.scenario)?.cell(&token.cell)?;
+    check_schedule(token.scheduler(), &token.schedule).map_err(|e| format!("replay token {token}: {e}"))?;
     let spec = CellSpec {
         scenario: token.scenario.clone(),
         cell: token.cell.clone(),
@@ -123,24 +139,22 @@ pub(crate) fn replay(registry: &[Scenario], args: &ReplayArgs) -> Result<ExitCod
         replay: Some(token.to_string()),
     };
     let result = run_isolated(&spec, Duration::from_secs(args.timeout));
-    println!("replay {token}");
-    println!(
+    let mut out = format!("replay {token}\n");
+    let _ = writeln!(
+        out,
         "scenario {} · scheduler {} · variant {} · seed {}",
         token.scenario, token.cell, token.variant, token.seed
     );
-    match result.verdict {
-        Verdict::Detected => {
-            println!("reproduced: {}", result.failure.as_deref().unwrap_or(""));
-            println!();
-            print!("{}", result.trace.as_deref().unwrap_or(""));
-            Ok(ExitCode::SUCCESS)
-        }
-        other => {
-            println!("not reproduced: the schedule ran with verdict {other}");
-            if let Some(why) = &result.failure {
-                println!("{why}");
-            }
-            Ok(ExitCode::from(1))
+    let reproduced = result.verdict == Verdict::Detected;
+    if reproduced {
+        let _ = writeln!(out, "reproduced: {}\n", result.failure.as_deref().unwrap_or(""));
+        out.push_str(result.trace.as_deref().unwrap_or(""));
+    } else {
+        let _ = writeln!(out, "not reproduced: the schedule ran with verdict {}", result.verdict);
+        if let Some(why) = &result.failure {
+            let _ = writeln!(out, "{why}");
         }
     }
+    output::print(&out)?;
+    Ok(if reproduced { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

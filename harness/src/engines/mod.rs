@@ -210,6 +210,19 @@ fn caught_by(message: &str) -> Option<CaughtBy> {
     }
 }
 
+/// Checks, with `scheduler`'s own parser, that `schedule` (a token's last field) is one it can
+/// replay: so a bad token is refused before anything runs.
+pub(crate) fn check_schedule(scheduler: SchedulerId, schedule: &str) -> Result<(), String> {
+    match scheduler {
+        SchedulerId::Loom => loom::decode_schedule(schedule).map(drop),
+        SchedulerId::ShuttleRandom | SchedulerId::ShuttlePct | SchedulerId::ShuttleDfs | SchedulerId::ShuttleUrw => {
+            shuttle::decode_schedule(schedule).map(drop)
+        }
+        SchedulerId::TokioPaused | SchedulerId::Turmoil => seeded::decode_schedule(schedule).map(drop),
+        SchedulerId::Stress => Err("stress is not a gate scheduler: it has no replay tokens".to_owned()),
+    }
+}
+
 fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Exploration, String> {
     match scheduler {
         SchedulerId::Loom => loom::explore(job),
