@@ -85,7 +85,8 @@ pub(crate) fn compare(
     for r in results.iter().filter(|r| !r.ok) {
         findings.push(Finding::new(Kind::Fail, &r.scenario, Some(&r.scheduler), Some(&r.variant), missed(r)));
     }
-    let fresh: BTreeMap<Key, Entry> = results.iter().map(|r| (Entry::from_result(r).key(), Entry::from_result(r))).collect();
+    let fresh: BTreeMap<Key, Entry> =
+        results.iter().map(|r| (Entry::from_result(r).key(), Entry::from_result(r))).collect();
     let factor = baseline.later_detection_factor;
     let mut gone_scenarios = BTreeSet::new();
     let mut gone_schedulers = BTreeSet::new();
@@ -118,7 +119,10 @@ pub(crate) fn compare(
 fn missed(r: &CellResult) -> String {
     let caught = r.caught_by.map(|c| format!(", caught by the {} check", c.as_str())).unwrap_or_default();
     let failure = r.failure.as_deref().map(|f| format!(": {f}")).unwrap_or_default();
-    format!("missed its expectation: expected {}, got {} after {} schedule(s){caught}{failure}", r.expected, r.verdict, r.schedules)
+    format!(
+        "missed its expectation: expected {}, got {} after {} schedule(s){caught}{failure}",
+        r.expected, r.verdict, r.schedules
+    )
 }
 
 enum Missing {
@@ -175,7 +179,10 @@ fn against(old: &Entry, new: &Entry, factor: u64) -> Vec<Finding> {
     match (old.exhaustive, new.exhaustive) {
         (true, false) if new.held_over.is_some() => say(
             Kind::Fail,
-            format!("no longer exhaustive: held over {} within the budget, the baseline exhausted the space", new.held_over.unwrap_or(0)),
+            format!(
+                "no longer exhaustive: held over {} within the budget, the baseline exhausted the space",
+                new.held_over.unwrap_or(0)
+            ),
         ),
         (false, true) => say(Kind::Stronger, "now exhaustive: the whole (bounded) space is explored".into()),
         (true, true) if old.held_over != new.held_over => say(
@@ -190,21 +197,22 @@ fn against(old: &Entry, new: &Entry, factor: u64) -> Vec<Finding> {
 /// How a budget changed, each change as weaker (fail) or stronger.
 pub(crate) fn budget_changes(before: &BudgetRecord, now: &BudgetRecord) -> Vec<(Kind, String)> {
     let mut out = Vec::new();
-    let mut compare = |what: &str, old: Option<u64>, new: Option<u64>, more_is_stronger: bool, show: &dyn Fn(u64) -> String| {
-        if let (Some(old), Some(new)) = (old, new) {
-            if old != new {
-                let stronger = (new > old) == more_is_stronger;
-                let verb = match (new > old, stronger) {
-                    (true, true) => "raised",
-                    (false, false) => "lowered",
-                    (true, false) => "coarser",
-                    (false, true) => "finer",
-                };
-                let kind = if stronger { Kind::Stronger } else { Kind::Fail };
-                out.push((kind, format!("{what} {verb}: {} → {}", show(old), show(new))));
+    let mut compare =
+        |what: &str, old: Option<u64>, new: Option<u64>, more_is_stronger: bool, show: &dyn Fn(u64) -> String| {
+            if let (Some(old), Some(new)) = (old, new) {
+                if old != new {
+                    let stronger = (new > old) == more_is_stronger;
+                    let verb = match (new > old, stronger) {
+                        (true, true) => "raised",
+                        (false, false) => "lowered",
+                        (true, false) => "coarser",
+                        (false, true) => "finer",
+                    };
+                    let kind = if stronger { Kind::Stronger } else { Kind::Fail };
+                    out.push((kind, format!("{what} {verb}: {} → {}", show(old), show(new))));
+                }
             }
-        }
-    };
+        };
     let plain = |n: u64| n.to_string();
     let ms = |n: u64| crate::scheduler::human(std::time::Duration::from_millis(n));
     let us = |n: u64| crate::scheduler::human(std::time::Duration::from_micros(n));
@@ -232,7 +240,13 @@ fn compare_snapshots(before: &[Snapshot], now: &[Snapshot], in_scope: &dyn Fn(&s
     }
     for new in now.iter().filter(|s| in_scope(&s.scenario) && !before.iter().any(|b| b.file == s.file)) {
         let reason = format!("new pinned snapshot: {}", new.file);
-        out.push(Finding { kind: Kind::Stronger, scenario: new.scenario.clone(), cell: cell(new), variant: None, reason });
+        out.push(Finding {
+            kind: Kind::Stronger,
+            scenario: new.scenario.clone(),
+            cell: cell(new),
+            variant: None,
+            reason,
+        });
     }
     out
 }

@@ -66,7 +66,8 @@ pub(crate) fn compute(base_name: String, base: &[CellResult], head: &[CellResult
     let key = |r: &CellResult| (r.scenario.clone(), r.scheduler.clone(), r.variant.clone());
     let before: BTreeMap<Key, &CellResult> = base.iter().map(|r| (key(r), r)).collect();
     let after: BTreeMap<Key, &CellResult> = head.iter().map(|r| (key(r), r)).collect();
-    let budget_of = |r: &CellResult| r.budget.or_else(|| budgets.get(&(r.scenario.clone(), r.scheduler.clone())).copied());
+    let budget_of =
+        |r: &CellResult| r.budget.or_else(|| budgets.get(&(r.scenario.clone(), r.scheduler.clone())).copied());
     let mut rows = Vec::new();
     let mut trace_diffs = Vec::new();
     let mut order: Vec<&Key> = head.iter().map(|r| after.get_key_value(&key(r)).expect("own key").0).collect();
@@ -90,7 +91,10 @@ pub(crate) fn compute(base_name: String, base: &[CellResult], head: &[CellResult
                 }
                 if a.trace_sha256 != b.trace_sha256 && a.trace_sha256.is_some() && b.trace_sha256.is_some() {
                     changes.push(Change::Trace);
-                    let diff = similar::TextDiff::from_lines(old.trace.as_deref().unwrap_or(""), new.trace.as_deref().unwrap_or(""));
+                    let diff = similar::TextDiff::from_lines(
+                        old.trace.as_deref().unwrap_or(""),
+                        new.trace.as_deref().unwrap_or(""),
+                    );
                     let text = diff.unified_diff().context_radius(2).header("base", "head").to_string();
                     trace_diffs.push((b.name(), text));
                 }
@@ -175,8 +179,10 @@ impl Delta {
 pub(crate) fn budgets_from_list(text: &str) -> Budgets {
     let mut out = BTreeMap::new();
     let Ok(serde_json::Value::Array(scenarios)) = serde_json::from_str::<serde_json::Value>(text) else { return out };
-    let duration_ms = |d: &serde_json::Value| d["secs"].as_u64().unwrap_or(0) * 1000 + d["nanos"].as_u64().unwrap_or(0) / 1_000_000;
-    let duration_us = |d: &serde_json::Value| d["secs"].as_u64().unwrap_or(0) * 1_000_000 + d["nanos"].as_u64().unwrap_or(0) / 1000;
+    let duration_ms =
+        |d: &serde_json::Value| d["secs"].as_u64().unwrap_or(0) * 1000 + d["nanos"].as_u64().unwrap_or(0) / 1_000_000;
+    let duration_us =
+        |d: &serde_json::Value| d["secs"].as_u64().unwrap_or(0) * 1_000_000 + d["nanos"].as_u64().unwrap_or(0) / 1000;
     for s in &scenarios {
         let Some(id) = s["id"].as_str() else { continue };
         for cell in s["schedulers"].as_array().into_iter().flatten() {

@@ -52,9 +52,13 @@ pub(crate) fn gate(registry: &[Scenario], args: &GateArgs) -> Result<ExitCode, U
     // Every input is checked before anything runs: a bad ref or file is a usage error.
     let teeth_plan = args.teeth.as_deref().map(|fix| teeth::plan(&root, fix, &args.scenarios, registry)).transpose()?;
     let base = match (&args.base, &args.base_result) {
-        (Some(name), _) => Some(Base::Commit { name: name.clone(), sha: git::commit(&root, name).map_err(|e| format!("--base: {e}"))? }),
+        (Some(name), _) => Some(Base::Commit {
+            name: name.clone(),
+            sha: git::commit(&root, name).map_err(|e| format!("--base: {e}"))?,
+        }),
         (None, Some(file)) => {
-            let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read --base-result {}: {e}", file.display()))?;
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| format!("cannot read --base-result {}: {e}", file.display()))?;
             let results = worktree::parse_results(&text)
                 .map_err(|e| format!("--base-result {} is not a racetrack result document: {e}", file.display()))?;
             Some(Base::Results { name: file.display().to_string(), results })
@@ -95,11 +99,11 @@ pub(crate) fn gate(registry: &[Scenario], args: &GateArgs) -> Result<ExitCode, U
             teeth::check(&root, &plan, &results, &run).unwrap_or_else(|e| teeth::Report::failed(&plan, e))
         }
     });
-    let ok = !findings.iter().any(|f| f.kind == Kind::Fail)
-        && base_error.is_none()
-        && teeth.as_ref().is_none_or(|t| t.ok);
+    let ok =
+        !findings.iter().any(|f| f.kind == Kind::Fail) && base_error.is_none() && teeth.as_ref().is_none_or(|t| t.ok);
     let shown = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
-    let report = GateReport { ok, baseline: shown, findings, delta, base_error, teeth, results, wall: started.elapsed() };
+    let report =
+        GateReport { ok, baseline: shown, findings, delta, base_error, teeth, results, wall: started.elapsed() };
     let text = gate_report::render(&report, args.format);
     print!("{text}");
     if let Some(out) = &args.out {
@@ -127,7 +131,8 @@ fn base_results(
     let results = worktree::run_json(&bin, tree.path(), &run)?;
     let mut budgets = BTreeMap::new();
     if results.iter().any(|r| r.budget.is_none()) {
-        let listed = std::process::Command::new(&bin).args(["list", "--format", "json"]).current_dir(tree.path()).output();
+        let listed =
+            std::process::Command::new(&bin).args(["list", "--format", "json"]).current_dir(tree.path()).output();
         if let Ok(listed) = listed {
             budgets = delta::budgets_from_list(&String::from_utf8_lossy(&listed.stdout));
         }

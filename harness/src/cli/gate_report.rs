@@ -111,7 +111,12 @@ fn teeth_text(t: &teeth::Report, markdown: bool) -> String {
         .iter()
         .map(|c| {
             let mark = if c.ok { "✓" } else { "✗" };
-            vec![format!("{mark} {} · {} · fixed", c.scenario, c.cell), c.before_fix.clone(), c.at_head.clone(), c.reason.clone()]
+            vec![
+                format!("{mark} {} · {} · fixed", c.scenario, c.cell),
+                c.before_fix.clone(),
+                c.at_head.clone(),
+                c.reason.clone(),
+            ]
         })
         .collect();
     out.push_str(&tables::render(&["cell", "before the fix", "at head", "verdict"], &rows, markdown));

@@ -137,7 +137,12 @@ pub(crate) fn cell_child(registry: &[Scenario], args: &CellArgs) -> Result<ExitC
         None => {
             let scenario = find(registry, &args.scenario)?;
             let variant: Variant = args.variant.parse()?;
-            run_named_cell(scenario, &args.scheduler, variant, &RunOptions::new(args.seed, args.budget).with_shard(args.shard))?
+            run_named_cell(
+                scenario,
+                &args.scheduler,
+                variant,
+                &RunOptions::new(args.seed, args.budget).with_shard(args.shard),
+            )?
         }
     };
     println!("{}", serde_json::to_string(&result).expect("a cell result serializes"));

@@ -39,7 +39,9 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<ExitCode, UsageError> {
 pub(crate) fn merge_results(results: Vec<CellResult>) -> Result<Vec<CellResult>, String> {
     let mut groups: Vec<Vec<CellResult>> = Vec::new();
     for r in results {
-        let same = |g: &&mut Vec<CellResult>| (&g[0].scenario, &g[0].scheduler, &g[0].variant) == (&r.scenario, &r.scheduler, &r.variant);
+        let same = |g: &&mut Vec<CellResult>| {
+            (&g[0].scenario, &g[0].scheduler, &g[0].variant) == (&r.scenario, &r.scheduler, &r.variant)
+        };
         match groups.iter_mut().find(|g| same(g)) {
             Some(group) => group.push(r),
             None => groups.push(vec![r]),
@@ -51,11 +53,15 @@ pub(crate) fn merge_results(results: Vec<CellResult>) -> Result<Vec<CellResult>,
 /// One cell's shards as one result.
 fn merge_cell(mut shards: Vec<CellResult>) -> Result<CellResult, String> {
     let name = format!("{} · {} · {}", shards[0].scenario, shards[0].scheduler, shards[0].variant);
-    let slice = |r: &CellResult| r.shard.unwrap_or(ShardRun { index: 1, count: 1, first: 1, last: r.schedules, walked: 0, detected_at: None });
+    let slice = |r: &CellResult| {
+        r.shard.unwrap_or(ShardRun { index: 1, count: 1, first: 1, last: r.schedules, walked: 0, detected_at: None })
+    };
     let count = slice(&shards[0]).count;
     shards.sort_by_key(|r| slice(r).index);
     let indices: Vec<u64> = shards.iter().map(|r| slice(r).index).collect();
-    if shards.iter().any(|r| slice(r).count != count || slice(r).index == 0) || indices != (1..=count).collect::<Vec<_>>() {
+    if shards.iter().any(|r| slice(r).count != count || slice(r).index == 0)
+        || indices != (1..=count).collect::<Vec<_>>()
+    {
         let got: Vec<String> = shards.iter().map(|r| format!("{}/{}", slice(r).index, slice(r).count)).collect();
         return Err(format!("{name}: the shards must be 1..={count} of {count}, each once; got [{}]", got.join(", ")));
     }
@@ -126,7 +132,14 @@ mod tests {
             trace: None,
             steps: None,
             budget: None,
-            shard: Some(ShardRun { index, count: 4, first: (index - 1) * 10 + 1, last: index * 10, walked: (index - 1) * 10, detected_at }),
+            shard: Some(ShardRun {
+                index,
+                count: 4,
+                first: (index - 1) * 10 + 1,
+                last: index * 10,
+                walked: (index - 1) * 10,
+                detected_at,
+            }),
         }
     }
 

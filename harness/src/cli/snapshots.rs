@@ -32,7 +32,8 @@ pub fn discover(root: &Path, scenarios: &[Scenario]) -> Vec<Snapshot> {
                 continue;
             }
             let Ok(relative) = path.strip_prefix(root) else { continue };
-            let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let parts: Vec<String> =
+                relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
             let Some(scenario) = scenarios.iter().find(|s| parts.iter().any(|p| p == s.id)) else { continue };
             let Ok(bytes) = std::fs::read(&path) else { continue };
             found.push(Snapshot {
@@ -58,12 +59,16 @@ fn cell_of(scenario: &Scenario, file: &str) -> Option<String> {
 mod tests {
     use crate::{Budget, Scenario, SchedulerId::*};
 
-    const S: Scenario =
-        Scenario::new("demo", "demo").threads(&|_| {}).schedulers(&[(Loom, Budget::schedules(1)), (ShuttlePct, Budget::schedules(1))]);
+    const S: Scenario = Scenario::new("demo", "demo")
+        .threads(&|_| {})
+        .schedulers(&[(Loom, Budget::schedules(1)), (ShuttlePct, Budget::schedules(1))]);
 
     #[test]
     fn a_trace_snapshot_belongs_to_its_cell() {
-        assert_eq!(super::cell_of(&S, "scenario__snapshots__shuttle_pct_buggy_trace.snap").as_deref(), Some("shuttle-pct"));
+        assert_eq!(
+            super::cell_of(&S, "scenario__snapshots__shuttle_pct_buggy_trace.snap").as_deref(),
+            Some("shuttle-pct")
+        );
         assert_eq!(super::cell_of(&S, "scenario__snapshots__loom_buggy_trace.snap").as_deref(), Some("loom"));
         assert_eq!(super::cell_of(&S, "scenario__loom_buggy_corruption_trace.snap"), None);
         assert_eq!(super::cell_of(&S, "scenario__snapshots__turmoil_buggy_trace.snap"), None);

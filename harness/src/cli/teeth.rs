@@ -167,7 +167,9 @@ pub(crate) fn check(root: &Path, plan: &Plan, head: &[CellResult], run: &Run<'_>
     })?;
     let mut args: Vec<String> = vec!["run".into()];
     args.extend(plan.scenarios.iter().cloned());
-    for (flag, value) in [("--variant", "fixed".to_owned()), ("--format", "json".into()), ("--seed", run.seed.to_string())] {
+    for (flag, value) in
+        [("--variant", "fixed".to_owned()), ("--format", "json".into()), ("--seed", run.seed.to_string())]
+    {
         args.extend([flag.to_owned(), value]);
     }
     args.extend(["--jobs".into(), run.jobs.to_string(), "--timeout".into(), run.timeout_secs.to_string()]);
@@ -227,11 +229,15 @@ fn judge(plan: &Plan, before: Option<&CellResult>, now: &CellResult) -> Cell {
         None => (false, format!("the cell does not run before {fix}")),
         Some(b) if b.verdict == Verdict::Held => (
             false,
-            format!("toothless: held over {} against the code before {fix}: this test would not have caught the bug", b.schedules),
+            format!(
+                "toothless: held over {} against the code before {fix}: this test would not have caught the bug",
+                b.schedules
+            ),
         ),
-        Some(b) if b.verdict != Verdict::Detected => {
-            (false, format!("could not tell: before {fix} the cell gave {}: {}", b.verdict, b.failure.as_deref().unwrap_or("")))
-        }
+        Some(b) if b.verdict != Verdict::Detected => (
+            false,
+            format!("could not tell: before {fix} the cell gave {}: {}", b.verdict, b.failure.as_deref().unwrap_or("")),
+        ),
         Some(b) if !matches!(b.caught_by, Some(CaughtBy::Safety | CaughtBy::Deadlock)) => {
             (false, format!("before {fix} only the liveness check failed: {}", b.failure.as_deref().unwrap_or("")))
         }

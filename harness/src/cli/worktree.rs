@@ -58,9 +58,21 @@ impl Worktree {
         check_interrupted()?;
         let (profile, bin) = (profile(build), bin(build)?);
         let target = build.target_dir.clone().unwrap_or_else(|| default_target.join("racetrack-gate"));
-        eprintln!("racetrack gate: building {bin} ({profile}) in {} (target {})", self.path.display(), target.display());
+        eprintln!(
+            "racetrack gate: building {bin} ({profile}) in {} (target {})",
+            self.path.display(),
+            target.display()
+        );
         let mut child = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-            .args(["build", "--locked", "--profile", &profile, "--bin", &bin, "--message-format=json-render-diagnostics"])
+            .args([
+                "build",
+                "--locked",
+                "--profile",
+                &profile,
+                "--bin",
+                &bin,
+                "--message-format=json-render-diagnostics",
+            ])
             .current_dir(&self.path)
             .env("CARGO_TARGET_DIR", &target)
             .stdin(Stdio::null())
@@ -79,7 +91,9 @@ impl Worktree {
         let built = match (status.success(), executable) {
             (true, Some(path)) => path,
             (true, None) => return Err(format!("cargo built no binary named '{bin}' (pass --bin)")),
-            (false, _) => return Err(format!("cargo build of {} failed ({status}; its errors are above)", self.path.display())),
+            (false, _) => {
+                return Err(format!("cargo build of {} failed ({status}; its errors are above)", self.path.display()))
+            }
         };
         let copy = self._dir.path().join(&bin);
         std::fs::copy(&built, &copy).map_err(|e| format!("cannot copy {}: {e}", built.display()))?;

@@ -5,10 +5,9 @@ use crate::cli::baseline::{Baseline, Snapshot};
 use crate::outcome::{BudgetRecord, CaughtBy, CellResult, Verdict};
 use crate::{Budget, Scenario, SchedulerId::*};
 
-const PAIR: Scenario = Scenario::new("pair", "a pair").threads(&|_| {}).schedulers(&[
-    (Loom, Budget::schedules(100).preemptions(2)),
-    (ShuttlePct, Budget::schedules(50)),
-]);
+const PAIR: Scenario = Scenario::new("pair", "a pair")
+    .threads(&|_| {})
+    .schedulers(&[(Loom, Budget::schedules(100).preemptions(2)), (ShuttlePct, Budget::schedules(50))]);
 
 fn result(cell: &str, variant: &str, schedules: u64, budget: BudgetRecord) -> CellResult {
     let buggy = variant == "buggy";
@@ -91,10 +90,20 @@ fn a_lower_budget_a_weaker_bound_and_a_smaller_depth_fail_naming_the_cell() {
 #[test]
 fn a_bound_where_there_was_none_is_weaker_and_none_where_there_was_one_stronger() {
     let unbounded = BudgetRecord { schedules: 100, unbounded: true, ..BudgetRecord::default() };
-    assert_eq!(budget_changes(&unbounded, &loom(100, 3)), [(Kind::Fail, "preemption bound lowered: unbounded → 3".into())]);
-    assert_eq!(budget_changes(&loom(100, 3), &unbounded), [(Kind::Stronger, "preemption bound raised: 3 → unbounded".into())]);
-    let tick = |us| BudgetRecord { schedules: 5, tick_us: Some(us), virtual_ms: Some(10_000), ..BudgetRecord::default() };
-    assert_eq!(budget_changes(&tick(1_000), &tick(10_000)), [(Kind::Fail, "turmoil tick coarser: 1 ms → 10 ms".into())]);
+    assert_eq!(
+        budget_changes(&unbounded, &loom(100, 3)),
+        [(Kind::Fail, "preemption bound lowered: unbounded → 3".into())]
+    );
+    assert_eq!(
+        budget_changes(&loom(100, 3), &unbounded),
+        [(Kind::Stronger, "preemption bound raised: 3 → unbounded".into())]
+    );
+    let tick =
+        |us| BudgetRecord { schedules: 5, tick_us: Some(us), virtual_ms: Some(10_000), ..BudgetRecord::default() };
+    assert_eq!(
+        budget_changes(&tick(1_000), &tick(10_000)),
+        [(Kind::Fail, "turmoil tick coarser: 1 ms → 10 ms".into())]
+    );
 }
 
 #[test]
@@ -104,7 +113,10 @@ fn a_missing_scheduler_scenario_or_variant_fails() {
     const LOOM_ONLY: Scenario =
         Scenario::new("pair", "").threads(&|_| {}).schedulers(&[(Loom, Budget::schedules(100).preemptions(2))]);
     let found = compare(&baseline, without_pct, &[], &[LOOM_ONLY], &|_| true);
-    assert_eq!(fails(&found), ["✗ pair · shuttle-pct: scheduler shuttle-pct missing: the baseline runs the scenario under it"]);
+    assert_eq!(
+        fails(&found),
+        ["✗ pair · shuttle-pct: scheduler shuttle-pct missing: the baseline runs the scenario under it"]
+    );
     let found = compare(&baseline, &[], &[], &[], &|_| true);
     assert_eq!(fails(&found), ["✗ pair: scenario missing: the baseline has 4 cell(s) of it, the registry none"]);
     let fixed_only: Vec<CellResult> = green().into_iter().filter(|r| r.variant == "fixed").collect();
@@ -126,7 +138,9 @@ fn a_much_later_detection_fails_a_little_later_one_is_noted_an_earlier_one_is_st
         fails(&found),
         ["✗ pair · loom · buggy: detected later: at schedule 31, baseline 3 (more than 10× later: the test lost sensitivity)"]
     );
-    assert!(found.iter().any(|f| f.kind == Kind::Stronger && f.reason == "detected earlier: at schedule 1, baseline 2"));
+    assert!(found
+        .iter()
+        .any(|f| f.kind == Kind::Stronger && f.reason == "detected earlier: at schedule 1, baseline 2"));
     now[0].schedules = 30;
     assert_eq!(fails(&findings(&baseline, &now, &[])), Vec::<String>::new());
 }
@@ -140,7 +154,10 @@ fn a_changed_trace_or_a_deleted_snapshot_fails() {
     let found = fails(&findings(&baseline, &now, &[]));
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found[0].starts_with("✗ pair · loom · buggy: pinned trace changed: sha256 "), "{found:?}");
-    assert_eq!(found[1], "✗ pair · loom: pinned snapshot deleted: scenarios/pair/tests/snapshots/s__snapshots__loom_buggy_trace.snap");
+    assert_eq!(
+        found[1],
+        "✗ pair · loom: pinned snapshot deleted: scenarios/pair/tests/snapshots/s__snapshots__loom_buggy_trace.snap"
+    );
     let edited = [snapshot(&snaps[0].file, "bb")];
     assert!(fails(&findings(&baseline, &green(), &edited))[0].contains("pinned snapshot changed"));
 }
@@ -163,7 +180,8 @@ fn a_missed_expectation_fails_and_new_cells_and_bigger_budgets_are_stronger() {
     );
     now[3].verdict = Verdict::Detected;
     now[3].ok = false;
-    assert!(fails(&findings(&baseline, &now, &[]))[0].starts_with("✗ pair · shuttle-pct · fixed: missed its expectation: expected held, got detected"));
+    assert!(fails(&findings(&baseline, &now, &[]))[0]
+        .starts_with("✗ pair · shuttle-pct · fixed: missed its expectation: expected held, got detected"));
 }
 
 #[test]
