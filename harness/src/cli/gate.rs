@@ -65,6 +65,10 @@ pub(crate) fn gate(registry: &[Scenario], args: &GateArgs) -> Result<ExitCode, U
         }
         (None, None) => None,
     };
+    if let (Some(Planned::Skip { fix, why }), true) = (&teeth_plan, args.scenarios.is_empty()) {
+        println!("racetrack gate --teeth {}: skipped: {why}", git::short(fix));
+        return Ok(ExitCode::SUCCESS);
+    }
     let scenarios = match (&teeth_plan, args.scenarios.is_empty()) {
         (Some(Planned::Check(plan)), true) => plan.scenarios.clone(),
         _ => args.scenarios.clone(),

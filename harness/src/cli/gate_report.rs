@@ -36,7 +36,8 @@ fn verdict(r: &GateReport) -> String {
 fn text(r: &GateReport, markdown: bool) -> String {
     let mut out = String::new();
     let heading = |out: &mut String, title: &str| {
-        let _ = if markdown { writeln!(out, "\n### {title}\n") } else { writeln!(out, "\n{title}") };
+        let gap = if out.is_empty() { "" } else { "\n" };
+        let _ = if markdown { writeln!(out, "\n### {title}\n") } else { writeln!(out, "{gap}{title}") };
     };
     if markdown {
         let mark = if r.ok { "✓" } else { "✗" };

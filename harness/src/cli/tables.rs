@@ -3,10 +3,13 @@
 
 use comfy_table::{presets, ContentArrangement, Table};
 
+/// A terminal table: no borders, one rule under the header.
+const HEADER_RULE_ONLY: &str = "     ──            ";
+
 /// `rows` under `header`: aligned columns for a terminal, or a GitHub Markdown table.
 pub(crate) fn render(header: &[&str], rows: &[Vec<String>], markdown: bool) -> String {
     let mut table = Table::new();
-    table.load_preset(if markdown { presets::ASCII_MARKDOWN } else { presets::UTF8_HORIZONTAL_ONLY });
+    table.load_preset(if markdown { presets::ASCII_MARKDOWN } else { HEADER_RULE_ONLY });
     table.set_content_arrangement(ContentArrangement::Disabled);
     let cell = |text: &str| if markdown { text.replace('|', "\\|").replace('\n', " ") } else { text.to_owned() };
     table.set_header(header.iter().map(|h| cell(h)));
@@ -28,6 +31,6 @@ mod tests {
         let md = super::render(&["x", "y"], &rows, true);
         assert_eq!(md, "| x    | y |\n|------|---|\n| a\\|b | 1 |\n");
         let text = super::render(&["x", "y"], &rows, false);
-        assert_eq!(text, "─────────\n x     y\n═════════\n a|b   1\n─────────\n");
+        assert_eq!(text, " x     y\n─────────\n a|b   1\n");
     }
 }
