@@ -165,7 +165,7 @@ fn teeth_pass_for_a_real_fix_and_fail_for_an_untouched_path() -> Result<(), Fail
     let dir = top.path().join("repo");
     let (code, out) = gate_teeth(&dir, &bin, "fixture-counted")?;
     check(code == Some(0), format!("a guard of a real fix has teeth, exit {code:?}:\n{out}"))?;
-    check(out.contains("✓ fixture-counted · loom · fixed") && out.contains("detected at schedule"), format!("{out}"))?;
+    check(out.contains("✓ fixture-counted · loom · fixed") && out.contains("detected at schedule"), out.clone())?;
     check(
         out.contains(": ci/racetrack-baseline.json, model/src/lib.rs put back"),
         format!("the report names what it put back:\n{out}"),
@@ -175,7 +175,7 @@ fn teeth_pass_for_a_real_fix_and_fail_for_an_untouched_path() -> Result<(), Fail
     check(code == Some(1), format!("a guard the fix never touched is toothless, exit {code:?}:\n{out}"))?;
     check(
         out.contains("✗ fixture-untouched · loom · fixed") && out.contains("toothless: held over"),
-        format!("{out}"),
+        out.clone(),
     )?;
     let worktrees = sh(&dir, "git", &["worktree", "list"])?;
     check(worktrees.lines().count() == 1, format!("every temporary worktree is removed: {worktrees}"))

@@ -108,11 +108,7 @@ pub(crate) fn gate(registry: &[Scenario], args: &GateArgs) -> Result<ExitCode, U
     let shown = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
     let report =
         GateReport { ok, baseline: shown, findings, delta, base_error, teeth, results, wall: started.elapsed() };
-    let text = gate_report::render(&report, args.format);
-    print!("{text}");
-    if let Some(out) = &args.out {
-        std::fs::write(out, &text).map_err(|e| format!("cannot write --out {}: {e}", out.display()))?;
-    }
+    super::report::emit(&gate_report::render(&report, args.format), args.out.as_deref())?;
     Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 

@@ -7,7 +7,7 @@
 //! token replays through `racetrack replay` like any other); an error or timeout in any shard
 //! makes it not ok. A held cell's schedules are the sum of the shards'.
 
-use super::args::{Format, MergeArgs};
+use super::args::MergeArgs;
 use super::{report, worktree, UsageError};
 use crate::outcome::{CaughtBy, CellResult, ShardRun, Verdict};
 use std::process::ExitCode;
@@ -23,15 +23,7 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<ExitCode, UsageError> {
     }
     let merged = merge_results(all)?;
     let wall = Duration::from_millis(merged.iter().map(|r| r.elapsed_ms).max().unwrap_or(0));
-    let text = match args.format {
-        Format::Table => report::table(&merged, wall),
-        Format::Json => report::json(&merged),
-        Format::Markdown => report::markdown(&merged, wall),
-    };
-    print!("{text}");
-    if let Some(path) = &args.out {
-        std::fs::write(path, &text).map_err(|e| format!("cannot write --out {}: {e}", path.display()))?;
-    }
+    report::emit(&report::render(&merged, wall, args.format), args.out.as_deref())?;
     Ok(if merged.iter().all(|r| r.ok) { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 

@@ -4,11 +4,32 @@
 //! and the fixed cell ("held over N"). Figures (wall time, schedules per second, virtual time)
 //! come after it; they are the only part that varies between identical runs.
 
+use super::args::Format;
+use super::UsageError;
 use crate::outcome::{CellResult, Verdict};
 use crate::scheduler::human;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::Path;
 use std::time::Duration;
+
+/// The report of `results` in `format`.
+pub(crate) fn render(results: &[CellResult], wall: Duration, format: Format) -> String {
+    match format {
+        Format::Table => table(results, wall),
+        Format::Json => json(results),
+        Format::Markdown => markdown(results, wall),
+    }
+}
+
+/// Prints a report and, with `--out`, writes a copy.
+pub(crate) fn emit(text: &str, out: Option<&Path>) -> Result<(), UsageError> {
+    print!("{text}");
+    if let Some(path) = out {
+        std::fs::write(path, text).map_err(|e| format!("cannot write --out {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
 
 /// The JSON document of DESIGN.md: `{"ok": bool, "results": [...]}`.
 pub(crate) fn json(results: &[CellResult]) -> String {

@@ -1,6 +1,6 @@
 //! `racetrack run` and `racetrack replay`.
 
-use super::args::{Format, ReplayArgs, RunArgs, VariantChoice};
+use super::args::{ReplayArgs, RunArgs, VariantChoice};
 use super::isolate::{run_isolated, CellSpec};
 use super::{report, UsageError};
 use crate::outcome::{CellResult, Verdict};
@@ -110,15 +110,7 @@ pub(crate) fn run(registry: &[Scenario], args: &RunArgs) -> Result<ExitCode, Usa
     let started = Instant::now();
     let results = run_all(&cells, jobs(args.jobs), Duration::from_secs(args.timeout));
     let wall = started.elapsed();
-    let text = match args.format {
-        Format::Table => report::table(&results, wall),
-        Format::Json => report::json(&results),
-        Format::Markdown => report::markdown(&results, wall),
-    };
-    print!("{text}");
-    if let Some(path) = &args.out {
-        std::fs::write(path, &text).map_err(|e| format!("cannot write --out {}: {e}", path.display()))?;
-    }
+    report::emit(&report::render(&results, wall, args.format), args.out.as_deref())?;
     Ok(if results.iter().all(|r| r.ok) { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 

@@ -118,23 +118,8 @@ pub(crate) struct Report {
 }
 
 impl Report {
-    /// The report of a skipped check.
-    pub fn skipped(fix: String, why: String) -> Report {
-        Report {
-            fix,
-            parent: String::new(),
-            reverted: vec![],
-            scenarios: vec![],
-            chosen_by: String::new(),
-            cells: vec![],
-            skipped: Some(why),
-            error: None,
-            ok: true,
-        }
-    }
-
-    /// The report of a check that could not be made: it fails.
-    pub fn failed(plan: &Plan, error: String) -> Report {
+    /// A report of `plan` with no cells checked.
+    fn empty(plan: &Plan, ok: bool) -> Report {
         Report {
             fix: plan.fix.clone(),
             parent: plan.parent.clone(),
@@ -143,9 +128,20 @@ impl Report {
             chosen_by: plan.chosen_by.clone(),
             cells: vec![],
             skipped: None,
-            error: Some(error),
-            ok: false,
+            error: None,
+            ok,
         }
+    }
+
+    /// The report of a skipped check.
+    pub fn skipped(fix: String, why: String) -> Report {
+        let plan = Plan { fix, parent: String::new(), reverted: vec![], scenarios: vec![], chosen_by: String::new() };
+        Report { skipped: Some(why), ..Report::empty(&plan, true) }
+    }
+
+    /// The report of a check that could not be made: it fails.
+    pub fn failed(plan: &Plan, error: String) -> Report {
+        Report { error: Some(error), ..Report::empty(plan, false) }
     }
 }
 
@@ -180,17 +176,7 @@ pub(crate) fn check(root: &Path, plan: &Plan, head: &[CellResult], run: &Run<'_>
         cells.push(judge(plan, then, now));
     }
     let ok = !cells.is_empty() && cells.iter().all(|c| c.ok);
-    Ok(Report {
-        fix: plan.fix.clone(),
-        parent: plan.parent.clone(),
-        reverted: plan.reverted.clone(),
-        scenarios: plan.scenarios.clone(),
-        chosen_by: plan.chosen_by.clone(),
-        cells,
-        skipped: None,
-        error: None,
-        ok,
-    })
+    Ok(Report { cells, ..Report::empty(plan, ok) })
 }
 
 /// Puts every reverted path back as it was in the fix's parent (or removes it if it was not there).
