@@ -173,10 +173,7 @@ fn teeth_pass_for_a_real_fix_and_fail_for_an_untouched_path() -> Result<(), Fail
 
     let (code, out) = gate_teeth(&dir, &bin, "fixture-untouched")?;
     check(code == Some(1), format!("a guard the fix never touched is toothless, exit {code:?}:\n{out}"))?;
-    check(
-        out.contains("✗ fixture-untouched · loom · fixed") && out.contains("toothless: held over"),
-        out.clone(),
-    )?;
+    check(out.contains("✗ fixture-untouched · loom · fixed") && out.contains("toothless: held over"), out.clone())?;
     let worktrees = sh(&dir, "git", &["worktree", "list"])?;
     check(worktrees.lines().count() == 1, format!("every temporary worktree is removed: {worktrees}"))
 }

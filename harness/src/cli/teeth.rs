@@ -11,7 +11,9 @@
 //!
 //! The guarding scenarios are the ones named on the command line; else the fix commit's
 //! `Teeth: <scenario> …` trailer (`Teeth: none` for a commit that fixes nothing a scenario can
-//! see: skipped); else the scenarios whose directories the fix commit touched.
+//! see: skipped); else the scenarios whose directories the fix commit touched. A commit that only
+//! adds files outside `scenarios/` and `tests/` (a new component) is skipped: there is no code
+//! before it to be caught.
 
 use super::args::BuildArgs;
 use super::git::{self, git};
@@ -86,6 +88,12 @@ pub(crate) fn plan(root: &Path, fix: &str, named: &[String], registry: &[Scenari
         return Err(UsageError(format!(
             "--teeth {fix}: the commit changes nothing outside scenarios/ and tests/, so there is no model code to put back"
         )));
+    }
+    if reverted.iter().all(|p| git(root, &["cat-file", "-e", &format!("{parent}:{p}")]).is_err()) {
+        // A new component (a model with both variants, say): there is no behaviour before it to
+        // catch, and its pair's buggy variant is what proves the scenario's teeth.
+        let why = format!("commit {} only adds code (no file it changes existed before it)", git::short(&sha));
+        return Ok(Planned::Skip { fix: sha, why });
     }
     Ok(Planned::Check(Plan { fix: sha, parent, reverted, scenarios, chosen_by }))
 }

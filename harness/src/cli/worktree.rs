@@ -119,13 +119,16 @@ fn check_interrupted() -> Result<(), String> {
     }
 }
 
-/// The profile: `--profile`, or the one this binary was built with (its directory's name).
+/// The profile: `--profile`, or the one this binary was built with (the name of its directory in
+/// a cargo target directory, which cargo marks with `CACHEDIR.TAG`); else release.
 fn profile(build: &BuildArgs) -> String {
     build.profile.clone().unwrap_or_else(|| {
         let exe = std::env::current_exe().ok();
-        match exe.as_ref().and_then(|e| e.parent()).and_then(|d| d.file_name()).and_then(|n| n.to_str()) {
-            Some("debug") => "dev".to_owned(),
-            Some(dir) if dir != "deps" => dir.to_owned(),
+        let dir = exe.as_ref().and_then(|e| e.parent());
+        let in_target = dir.and_then(|d| d.parent()).is_some_and(|t| t.join("CACHEDIR.TAG").exists());
+        match dir.and_then(|d| d.file_name()).and_then(|n| n.to_str()) {
+            Some("debug") if in_target => "dev".to_owned(),
+            Some(name) if in_target && name != "deps" => name.to_owned(),
             _ => "release".to_owned(),
         }
     })
