@@ -4,6 +4,7 @@
 //! its diff, through `similar`). An unchanged cell is a row too, so a clean tree shows every cell.
 
 use super::baseline::{Entry, Key};
+use super::checks;
 use super::tables;
 use crate::outcome::{BudgetRecord, CellResult, Verdict};
 use serde::Serialize;
@@ -20,7 +21,10 @@ pub(crate) enum Change {
     Added,
     Removed,
     Flipped,
+    /// A bigger budget (or one that is merely different).
     Budget,
+    /// A lower budget, or a weaker bound or depth.
+    BudgetWeaker,
     Detection,
     Trace,
 }
@@ -32,6 +36,7 @@ impl Change {
             Change::Removed => "removed",
             Change::Flipped => "flipped",
             Change::Budget => "budget",
+            Change::BudgetWeaker => "budget weaker",
             Change::Detection => "detection moved",
             Change::Trace => "trace changed",
         }
@@ -82,8 +87,11 @@ pub(crate) fn compute(base_name: String, base: &[CellResult], head: &[CellResult
                 if (old.verdict, old.ok) != (new.verdict, new.ok) {
                     changes.push(Change::Flipped);
                 }
-                if budget_of(old) != budget_of(new) {
-                    changes.push(Change::Budget);
+                if let (Some(a), Some(b)) = (budget_of(old), budget_of(new)) {
+                    if a != b {
+                        let weaker = checks::budget_changes(&a, &b).iter().any(|(kind, _)| *kind == checks::Kind::Fail);
+                        changes.push(if weaker { Change::BudgetWeaker } else { Change::Budget });
+                    }
                 }
                 let (a, b) = (Entry::from_result(old), Entry::from_result(new));
                 if a.detected_at != b.detected_at && a.detected_at.is_some() && b.detected_at.is_some() {
@@ -141,28 +149,42 @@ impl Delta {
             count(Change::Added),
             count(Change::Removed),
             count(Change::Flipped),
-            count(Change::Budget),
+            count(Change::Budget) + count(Change::BudgetWeaker),
             count(Change::Detection),
             count(Change::Trace),
         )
     }
 
-    /// The delta table, then the trace diffs.
+    /// The delta table (in Markdown the unchanged cells fold away), then the trace diffs.
     pub fn render(&self, markdown: bool) -> String {
-        let rows: Vec<Vec<String>> = self
-            .rows
-            .iter()
-            .map(|r| {
-                let change = if r.changes.is_empty() {
-                    "unchanged".to_owned()
-                } else {
-                    r.changes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
-                };
-                let side = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".to_owned());
-                vec![r.scenario.clone(), r.cell.clone(), r.variant.clone(), change, side(&r.before), side(&r.after)]
-            })
-            .collect();
-        let mut out = tables::render(&["scenario", "cell", "variant", "change", "before", "after"], &rows, markdown);
+        let row = |r: &Row| {
+            let change = if r.changes.is_empty() {
+                "unchanged".to_owned()
+            } else {
+                r.changes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+            };
+            let side = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".to_owned());
+            vec![r.scenario.clone(), r.cell.clone(), r.variant.clone(), change, side(&r.before), side(&r.after)]
+        };
+        const HEADER: [&str; 6] = ["scenario", "cell", "variant", "change", "before", "after"];
+        let (changed, unchanged): (Vec<&Row>, Vec<&Row>) = self.rows.iter().partition(|r| !r.changes.is_empty());
+        let mut out = if markdown {
+            let mut out = match changed.is_empty() {
+                true => "no cell changed\n".to_owned(),
+                false => tables::render(&HEADER, &changed.iter().map(|r| row(r)).collect::<Vec<_>>(), true),
+            };
+            if !unchanged.is_empty() {
+                let table = tables::render(&HEADER, &unchanged.iter().map(|r| row(r)).collect::<Vec<_>>(), true);
+                let _ = write!(
+                    out,
+                    "\n<details><summary>{} unchanged cells</summary>\n\n{table}\n</details>\n",
+                    unchanged.len()
+                );
+            }
+            out
+        } else {
+            tables::render(&HEADER, &self.rows.iter().map(row).collect::<Vec<_>>(), false)
+        };
         for (cell, diff) in &self.trace_diffs {
             if markdown {
                 let _ = write!(out, "\n<details><summary>{cell}: failing trace, base → head</summary>\n\n```diff\n{diff}```\n</details>\n");
@@ -197,4 +219,44 @@ pub(crate) fn budgets_from_list(text: &str) -> Budgets {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{compute, Change};
+    use crate::cli::fixtures::{green, loom, result};
+
+    #[test]
+    fn a_same_matrix_is_all_unchanged_and_changes_are_named() {
+        let same = compute("base".into(), &green(), &green(), &Default::default());
+        assert!(same.rows.iter().all(|r| r.changes.is_empty()) && same.rows.len() == 4);
+        assert!(same.summary().ends_with("0 traces changed, 4 unchanged"), "{}", same.summary());
+
+        let mut head = green();
+        head.remove(3); // shuttle-pct fixed: gone
+        head[0] = result("loom", "buggy", 9, loom(100, 2));
+        head[0].trace = Some("another interleaving".into());
+        head[1] = result("loom", "fixed", 40, loom(100, 1)); // a weaker bound
+        let delta = compute("base".into(), &green(), &head, &Default::default());
+        let changes: Vec<(&str, &str, Vec<Change>)> =
+            delta.rows.iter().map(|r| (r.cell.as_str(), r.variant.as_str(), r.changes.clone())).collect();
+        assert_eq!(
+            changes,
+            [
+                ("loom", "buggy", vec![Change::Detection, Change::Trace]),
+                ("loom", "fixed", vec![Change::BudgetWeaker]),
+                ("shuttle-pct", "buggy", vec![]),
+                ("shuttle-pct", "fixed", vec![Change::Removed]),
+            ]
+        );
+        assert_eq!(delta.rows[0].before.as_deref(), Some("detected at 3 (100 schedules, preemption bound 2)"));
+        assert_eq!(delta.rows[0].after.as_deref(), Some("detected at 9 (100 schedules, preemption bound 2)"));
+        assert!(
+            delta.trace_diffs[0].1.contains("-trace of loom\n\\ No newline at end of file\n+another interleaving"),
+            "{:?}",
+            delta.trace_diffs
+        );
+        let markdown = delta.render(true);
+        assert!(markdown.contains("<details><summary>1 unchanged cells</summary>"), "{markdown}");
+    }
 }

@@ -78,6 +78,7 @@ pub(crate) fn gate(registry: &[Scenario], args: &GateArgs) -> Result<ExitCode, U
     let started = Instant::now();
     let (jobs, timeout) = (jobs(args.jobs), args.timeout);
     let results = run_all(&cells, jobs, Duration::from_secs(timeout));
+    let wall = started.elapsed(); // the head's run only: a base build is not part of it
     let in_scope = |id: &str| selection.includes(id);
     let chosen: Vec<Scenario> = registry.iter().filter(|s| in_scope(s.id)).copied().collect();
     let findings = checks::compare(&baseline, &results, &snapshots::discover(&root, &chosen), registry, &in_scope);
@@ -106,8 +107,7 @@ pub(crate) fn gate(registry: &[Scenario], args: &GateArgs) -> Result<ExitCode, U
     let ok =
         !findings.iter().any(|f| f.kind == Kind::Fail) && base_error.is_none() && teeth.as_ref().is_none_or(|t| t.ok);
     let shown = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
-    let report =
-        GateReport { ok, baseline: shown, findings, delta, base_error, teeth, results, wall: started.elapsed() };
+    let report = GateReport { ok, baseline: shown, findings, delta, base_error, teeth, results, wall };
     super::report::emit(&gate_report::render(&report, args.format), args.out.as_deref())?;
     Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

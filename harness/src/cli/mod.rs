@@ -10,6 +10,8 @@ mod args;
 pub mod baseline;
 mod checks;
 mod delta;
+#[cfg(test)]
+mod fixtures;
 mod gate;
 mod gate_report;
 mod git;

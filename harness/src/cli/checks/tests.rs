@@ -2,55 +2,13 @@
 
 use super::{budget_changes, compare, Finding, Kind};
 use crate::cli::baseline::{Baseline, Snapshot};
-use crate::outcome::{BudgetRecord, CaughtBy, CellResult, Verdict};
+use crate::cli::fixtures::{green, loom, pct, result};
+use crate::outcome::{BudgetRecord, CellResult, Verdict};
 use crate::{Budget, Scenario, SchedulerId::*};
 
 const PAIR: Scenario = Scenario::new("pair", "a pair")
     .threads(&|_| {})
     .schedulers(&[(Loom, Budget::schedules(100).preemptions(2)), (ShuttlePct, Budget::schedules(50))]);
-
-fn result(cell: &str, variant: &str, schedules: u64, budget: BudgetRecord) -> CellResult {
-    let buggy = variant == "buggy";
-    let verdict = if buggy { Verdict::Detected } else { Verdict::Held };
-    CellResult {
-        scenario: "pair".into(),
-        scheduler: cell.into(),
-        variant: variant.into(),
-        expected: verdict,
-        verdict,
-        ok: true,
-        schedules,
-        exhaustive: !buggy && cell == "loom",
-        elapsed_ms: 0,
-        failure: buggy.then(|| "safety oracle violated: lost".into()),
-        caught_by: buggy.then_some(CaughtBy::Safety),
-        replay: None,
-        seed: 1,
-        bound: None,
-        virtual_ms: None,
-        trace: buggy.then(|| format!("trace of {cell}")),
-        steps: None,
-        budget: Some(budget),
-        shard: None,
-    }
-}
-
-fn loom(schedules: u64, bound: u64) -> BudgetRecord {
-    BudgetRecord { schedules, preemption_bound: Some(bound), ..BudgetRecord::default() }
-}
-
-fn pct(schedules: u64, depth: u64) -> BudgetRecord {
-    BudgetRecord { schedules, pct_depth: Some(depth), ..BudgetRecord::default() }
-}
-
-fn green() -> Vec<CellResult> {
-    vec![
-        result("loom", "buggy", 3, loom(100, 2)),
-        result("loom", "fixed", 40, loom(100, 2)),
-        result("shuttle-pct", "buggy", 2, pct(50, 3)),
-        result("shuttle-pct", "fixed", 50, pct(50, 3)),
-    ]
-}
 
 fn snapshot(file: &str, hash: &str) -> Snapshot {
     Snapshot { cell: Some("loom".into()), file: file.into(), scenario: "pair".into(), sha256: hash.into() }
