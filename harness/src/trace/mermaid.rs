@@ -26,7 +26,7 @@ pub const WHOLE: usize = 60;
 const BEFORE: usize = 12;
 const AFTER: usize = 4;
 /// The failure message, cut to this many characters, annotates the violating step.
-const MESSAGE: usize = 160;
+const MESSAGE: usize = 100;
 
 const CONFLICT_COLOUR: &str = "rgb(255, 236, 179)";
 const VIOLATION_COLOUR: &str = "rgb(255, 205, 210)";
