@@ -97,11 +97,12 @@ fn teeth_text(t: &teeth::Report, markdown: bool) -> String {
     }
     let _ = writeln!(
         out,
-        "the head's scenarios [{}] ({}) against the code before the fix ({}: {} put back)\n",
+        "the head's scenarios [{}] ({}) against the code before the fix ({}: {} put back{})\n",
         t.scenarios.join(", "),
         t.chosen_by,
         git::short(&t.parent),
-        t.reverted.join(", ")
+        t.reverted.join(", "),
+        if t.reverted_how.is_empty() { String::new() } else { format!(": {}", t.reverted_how) }
     );
     if let Some(error) = &t.error {
         let _ = writeln!(out, "✗ {error}");

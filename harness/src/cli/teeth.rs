@@ -2,8 +2,10 @@
 //! of the fix's parent must be **detected**, and held at head. A regression test that holds before
 //! its fix is toothless, and fails the gate.
 //!
-//! How: a temporary worktree at HEAD in which every file the fix changed outside `scenarios/`
-//! and `tests/` is put back as it was in `FIX^` (a file the fix added is removed), built, and
+//! How: a temporary worktree at HEAD in which the fix's changes outside `scenarios/` and
+//! `tests/` are undone — its diff reversed, where that applies to HEAD (so what later commits
+//! changed in the same files stays); else each such file as it was in `FIX^`, a file the fix
+//! added removed — built, and
 //! made to run the guarding scenarios' **fixed** cells — every gate cell of a guard, and every
 //! cell's fixed variant of a pair (the buggy variant is detected both before and after any fix,
 //! so it says nothing about this one). Each of those cells must be detected there, by its safety
@@ -115,6 +117,8 @@ pub(crate) struct Report {
     pub fix: String,
     pub parent: String,
     pub reverted: Vec<String>,
+    /// How they were put back.
+    pub reverted_how: String,
     pub scenarios: Vec<String>,
     pub chosen_by: String,
     pub cells: Vec<Cell>,
@@ -132,6 +136,7 @@ impl Report {
             fix: plan.fix.clone(),
             parent: plan.parent.clone(),
             reverted: plan.reverted.clone(),
+            reverted_how: String::new(),
             scenarios: plan.scenarios.clone(),
             chosen_by: plan.chosen_by.clone(),
             cells: vec![],
@@ -165,7 +170,7 @@ pub(crate) struct Run<'a> {
 /// judges them with the head's own results (`head`: the gate's run of the same scenarios).
 pub(crate) fn check(root: &Path, plan: &Plan, head: &[CellResult], run: &Run<'_>) -> Result<Report, String> {
     let tree = Worktree::add(root, &git::commit(root, "HEAD")?)?;
-    revert(root, tree.path(), plan)?;
+    let how = revert(root, tree.path(), plan)?;
     let bin = tree.build(run.build, &default_target(root)).map_err(|e| {
         format!("the head's scenarios do not build against the code before {}: {e}", git::short(&plan.fix))
     })?;
@@ -184,11 +189,22 @@ pub(crate) fn check(root: &Path, plan: &Plan, head: &[CellResult], run: &Run<'_>
         cells.push(judge(plan, then, now));
     }
     let ok = !cells.is_empty() && cells.iter().all(|c| c.ok);
-    Ok(Report { cells, ..Report::empty(plan, ok) })
+    Ok(Report { cells, reverted_how: how.to_owned(), ..Report::empty(plan, ok) })
 }
 
-/// Puts every reverted path back as it was in the fix's parent (or removes it if it was not there).
-fn revert(root: &Path, tree: &Path, plan: &Plan) -> Result<(), String> {
+/// Undoes the fix's changes outside `scenarios/` and `tests/` in the worktree, and says how: its
+/// diff reversed onto HEAD where that applies (what later commits changed in the same files,
+/// a workspace manifest say, stays), else every such file as it was in the fix's parent.
+fn revert(root: &Path, tree: &Path, plan: &Plan) -> Result<&'static str, String> {
+    let mut diff = vec!["diff", "--binary", "--no-renames", plan.fix.as_str(), plan.parent.as_str(), "--"];
+    diff.extend(plan.reverted.iter().map(String::as_str));
+    let patch = git(root, &diff)?;
+    let file = tempfile::NamedTempFile::new().map_err(|e| format!("cannot write the fix's reverse diff: {e}"))?;
+    std::fs::write(file.path(), patch).map_err(|e| format!("cannot write the fix's reverse diff: {e}"))?;
+    // `git apply` is all or nothing: on failure the tree is as it was.
+    if git(tree, &["apply", &file.path().to_string_lossy()]).is_ok() {
+        return Ok("the fix's diff undone");
+    }
     let (mut existed, mut added) = (Vec::new(), Vec::new());
     for path in &plan.reverted {
         let spec = format!("{}:{path}", plan.parent);
@@ -208,7 +224,7 @@ fn revert(root: &Path, tree: &Path, plan: &Plan) -> Result<(), String> {
             std::fs::remove_file(&file).map_err(|e| format!("cannot remove {}: {e}", file.display()))?;
         }
     }
-    Ok(())
+    Ok("later commits touch the same lines, so the files as they were before the fix")
 }
 
 fn judge(plan: &Plan, before: Option<&CellResult>, now: &CellResult) -> Cell {
