@@ -164,6 +164,7 @@ fn teeth_pass_for_a_real_fix_and_fail_for_an_untouched_path() -> Result<(), Fail
     let bin = scratch(top.path())?;
     let dir = top.path().join("repo");
     let (code, out) = gate_teeth(&dir, &bin, "fixture-counted")?;
+    println!("{out}");
     check(code == Some(0), format!("a guard of a real fix has teeth, exit {code:?}:\n{out}"))?;
     check(out.contains("✓ fixture-counted · loom · fixed") && out.contains("detected at schedule"), out.clone())?;
     check(
@@ -172,6 +173,7 @@ fn teeth_pass_for_a_real_fix_and_fail_for_an_untouched_path() -> Result<(), Fail
     )?;
 
     let (code, out) = gate_teeth(&dir, &bin, "fixture-untouched")?;
+    println!("{out}");
     check(code == Some(1), format!("a guard the fix never touched is toothless, exit {code:?}:\n{out}"))?;
     check(out.contains("✗ fixture-untouched · loom · fixed") && out.contains("toothless: held over"), out.clone())?;
     let worktrees = sh(&dir, "git", &["worktree", "list"])?;
