@@ -20,7 +20,7 @@ fn expectation_and_determinism(scenario: &str, scheduler: &str, variant: Variant
     if first.without_timing() != second.without_timing() {
         return Err(format!("two runs of the same cell differ:\n{first:#?}\n{second:#?}").into());
     }
-    Ok(())
+    crate::baseline::matches(&first)
 }
 
 fn replay_round_trip(scenario: &str, scheduler: &str) -> Result<(), Failed> {

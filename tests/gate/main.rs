@@ -8,20 +8,28 @@
 //! - `env::…`: the engines' environment variables change no verdict, count or trace;
 //! - `faults::…`: bad input refused before any cell runs, a timed-out cell's processes ended, a
 //!   closed stdout ending the output quietly.
+//! - `baseline::…`: the committed gate baseline is current (each `cells::…` trial also checks its
+//!   own cell's entry against it, on the run it already makes);
+//! - `gate::…`, `shard::…`, `teeth::…`: `racetrack baseline`, `gate`, `run --shard` / `merge` and
+//!   `gate --teeth` end to end (the last in a scratch repository with fixture commits).
 //!
 //! This test binary is also the `racetrack` CLI (over the registry plus broken-on-purpose fixtures):
 //! invoked with a racetrack subcommand it runs it, so the trials drive the real command line and
 //! its child processes without depending on a separately built binary.
 
+mod baseline;
 mod cells;
 mod cli;
 mod env;
 mod faults;
+mod gate;
+mod shard;
+mod teeth;
 
 use libtest_mimic::{Arguments, Trial};
 use std::process::{Command, ExitCode, Output};
 
-const SUBCOMMANDS: [&str; 6] = ["list", "run", "replay", "stress", "__cell", "__role"];
+const SUBCOMMANDS: [&str; 9] = ["list", "run", "replay", "stress", "baseline", "gate", "merge", "__cell", "__role"];
 
 fn main() -> ExitCode {
     if std::env::args().nth(1).is_some_and(|a| SUBCOMMANDS.contains(&a.as_str())) {
@@ -32,6 +40,10 @@ fn main() -> ExitCode {
     trials.extend(cli::trials());
     trials.extend(env::trials());
     trials.extend(faults::trials());
+    trials.extend(baseline::trials());
+    trials.extend(gate::trials());
+    trials.extend(shard::trials());
+    trials.extend(teeth::trials());
     libtest_mimic::run(&Arguments::from_args(), trials).exit_code()
 }
 

@@ -29,6 +29,14 @@ pub(crate) enum Command {
     /// Run a scenario's reproduction on the real machine (real threads, sockets, files,
     /// processes) and report how often the bug shows. Never a gate.
     Stress(StressArgs),
+    /// Run every cell at the pinned seed and write the gate's baseline
+    /// (ci/racetrack-baseline.json); prints how the file changed.
+    Baseline(BaselineArgs),
+    /// Run the matrix and compare it with the committed baseline (and with a base commit, and
+    /// the history of a fix): exit 1, naming each cell and reason, when anything got weaker.
+    Gate(GateArgs),
+    /// Combine the JSON results of `run --shard k/n` runs into one report and verdict.
+    Merge(MergeArgs),
     /// (internal) Run one cell in this process and print its result as JSON.
     #[command(name = "__cell", hide = true)]
     Cell(CellArgs),
@@ -109,6 +117,101 @@ pub(crate) struct RunArgs {
     /// Cells to run at once (default: the number of CPUs).
     #[arg(long, value_name = "N", value_parser = at_least_one::<usize>())]
     pub jobs: Option<usize>,
+    /// Run only slice K of N of every cell's exploration (N runners together explore N× the
+    /// budget, none twice); `racetrack merge` combines their JSON results.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::Shard>,
+    /// Multiply every cell's schedule budget by N (the soak job's deeper exploration).
+    #[arg(long, value_name = "N", conflicts_with = "budget", value_parser = clap::value_parser!(u64).range(1..))]
+    pub scale: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct BaselineArgs {
+    /// Only these scenarios (their entries are replaced; the others' are kept).
+    pub scenarios: Vec<String>,
+    /// The baseline file (default: ci/racetrack-baseline.json at the repository's top).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// The repository whose snapshots are hashed (default: the one the current directory is in).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// How many times later than the baseline a detection may come (default: the file's, or 10).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub factor: Option<u64>,
+    /// The pinned seed (default 1).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Cells to run at once (default: the number of CPUs).
+    #[arg(long, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub jobs: Option<usize>,
+    /// Wall-clock seconds one cell may take.
+    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    pub timeout: u64,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct GateArgs {
+    /// Only these scenarios (default: all; with --teeth, the ones that guard the fix).
+    pub scenarios: Vec<String>,
+    /// The baseline file (default: ci/racetrack-baseline.json at the repository's top).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// The repository (default: the one the current directory is in).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Also build this commit in a temporary worktree, run its matrix and print the delta.
+    #[arg(long, value_name = "REF", conflicts_with = "base_result")]
+    pub base: Option<String>,
+    /// The base's results (`racetrack run --format json`), instead of building --base.
+    #[arg(long, value_name = "FILE")]
+    pub base_result: Option<PathBuf>,
+    /// Prove the guarding scenarios' teeth on this fix commit: detected against the model code
+    /// of its parent, held at head.
+    #[arg(long, value_name = "COMMIT")]
+    pub teeth: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also write the report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Cells to run at once (default: the number of CPUs).
+    #[arg(long, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub jobs: Option<usize>,
+    /// Wall-clock seconds one cell may take.
+    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    pub timeout: u64,
+    #[command(flatten)]
+    pub build: BuildArgs,
+}
+
+/// How `gate` builds another commit (--base, --teeth) in its temporary worktree.
+#[derive(Args, Debug, Clone)]
+pub(crate) struct BuildArgs {
+    /// The cargo target directory worktree builds share, so that each is an incremental build
+    /// (default: racetrack-gate inside $CARGO_TARGET_DIR, or inside target/).
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
+    /// The cargo profile to build with (default: the one this binary was built with).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The binary to build and run there (default: this binary's name).
+    #[arg(long, value_name = "NAME")]
+    pub bin: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct MergeArgs {
+    /// The results of every shard (`racetrack run --shard k/n --format json --out FILE`).
+    #[arg(required = true, value_name = "RESULT.json")]
+    pub results: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also write the report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -158,6 +261,8 @@ pub(crate) struct CellArgs {
     pub budget: Option<u64>,
     #[arg(long)]
     pub replay: Option<String>,
+    #[arg(long)]
+    pub shard: Option<crate::Shard>,
 }
 
 #[derive(Args, Debug)]

@@ -28,6 +28,8 @@ pub(crate) struct CellSpec {
     pub seed: Option<u64>,
     pub budget: Option<u64>,
     pub replay: Option<String>,
+    /// The slice of the exploration to run (`run --shard k/n`).
+    pub shard: Option<crate::Shard>,
 }
 
 /// Runs `spec` in a child `racetrack __cell` and returns its result; a crash or a timeout of the
@@ -47,6 +49,9 @@ pub(crate) fn run_isolated(spec: &CellSpec, timeout: Duration) -> CellResult {
     if let Some(token) = &spec.replay {
         command.args(["--replay", token]);
     }
+    if let Some(shard) = spec.shard {
+        command.args(["--shard", &shard.to_string()]);
+    }
     let broken = |verdict: Verdict, why: String| CellResult {
         scenario: spec.scenario.clone(),
         scheduler: spec.cell.clone(),
@@ -64,6 +69,9 @@ pub(crate) fn run_isolated(spec: &CellSpec, timeout: Duration) -> CellResult {
         bound: None,
         virtual_ms: None,
         trace: None,
+        steps: None,
+        budget: None,
+        shard: None,
     };
     // The cell and everything it starts form one process group, ended together (see `end`).
     command.process_group(0);
@@ -152,7 +160,12 @@ pub(crate) fn cell_child(registry: &[Scenario], args: &CellArgs) -> Result<ExitC
         None => {
             let scenario = find(registry, &args.scenario)?;
             let variant: Variant = args.variant.parse()?;
-            run_named_cell(scenario, &args.scheduler, variant, &RunOptions::new(args.seed, args.budget))?
+            run_named_cell(
+                scenario,
+                &args.scheduler,
+                variant,
+                &RunOptions::new(args.seed, args.budget).with_shard(args.shard),
+            )?
         }
     };
     output::print(&format!("{}\n", serde_json::to_string(&result).expect("a cell result serializes")))?;

@@ -17,7 +17,8 @@ const MAX_BRANCHES: usize = 1_000;
 pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
     let body = threads_body(job, SchedulerId::Loom)?;
     let (bound, limit) = match job.replay {
-        None => (job.budget.preemption_bound, job.budget.schedules),
+        // A shard walks the executions before its slice: loom's order has no other way in.
+        None => (job.budget.preemption_bound, job.offset() + job.budget.schedules),
         Some(schedule) => decode_schedule(schedule)?,
     };
 

@@ -56,10 +56,12 @@ pub(crate) fn explore_seeds(
     })
 }
 
-/// The seeds to run: the budget's worth from the cell's seed, or the one a token names.
+/// The seeds to run: the budget's worth from the cell's seed (and its shard's offset), or the one a
+/// token names.
 fn seeds(job: &Job<'_>) -> Result<Vec<u64>, String> {
     match job.replay {
-        None => Ok((0..job.budget.schedules.max(1)).map(|i| job.seed.wrapping_add(i)).collect()),
+        // A shard starts where the shards before it end: seeds are its slice of the order.
+        None => Ok((0..job.budget.schedules.max(1)).map(|i| job.seed.wrapping_add(job.offset() + i)).collect()),
         Some(schedule) => Ok(vec![decode_schedule(schedule)?]),
     }
 }

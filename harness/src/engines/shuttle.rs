@@ -37,15 +37,17 @@ pub(crate) fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Explorati
         }
     };
     let n = job.budget.schedules as usize;
+    // A shard of a seeded strategy runs its own stream; DFS walks the executions before its slice.
+    let (seed, walk) = (job.seed.wrapping_add(job.offset()), job.offset() as usize);
     let (strategy, bound): (Box<dyn Scheduler + Send>, Option<String>) = match (job.replay, scheduler) {
         (Some(encoded), _) => (Box::new(ReplayScheduler::new_from_schedule(decode_schedule(encoded)?)), None),
-        (None, SchedulerId::ShuttleRandom) => (Box::new(RandomScheduler::new_from_seed(job.seed, n)), None),
+        (None, SchedulerId::ShuttleRandom) => (Box::new(RandomScheduler::new_from_seed(seed, n)), None),
         (None, SchedulerId::ShuttlePct) => (
-            Box::new(PctScheduler::new_from_seed(job.seed, job.budget.pct_depth, n)),
+            Box::new(PctScheduler::new_from_seed(seed, job.budget.pct_depth, n)),
             Some(format!("pct depth {}", job.budget.pct_depth)),
         ),
-        (None, SchedulerId::ShuttleDfs) => (Box::new(DfsScheduler::new(Some(n), false)), None),
-        (None, SchedulerId::ShuttleUrw) => (Box::new(UrwRandomScheduler::new_from_seed(job.seed, n)), None),
+        (None, SchedulerId::ShuttleDfs) => (Box::new(DfsScheduler::new(Some(walk + n), false)), None),
+        (None, SchedulerId::ShuttleUrw) => (Box::new(UrwRandomScheduler::new_from_seed(seed, n)), None),
         (None, other) => return Err(format!("{other} is not a shuttle scheduler")),
     };
 
@@ -68,7 +70,7 @@ pub(crate) fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Explorati
         exhaustive: scheduler == SchedulerId::ShuttleDfs
             && job.replay.is_none()
             && failure.is_none()
-            && schedules < n as u64,
+            && schedules < (walk + n) as u64,
         bound,
         virtual_ms: None,
         failure,
