@@ -65,6 +65,26 @@ fn both_model_checkers_explore_both_arrival_orders() {
 }
 
 #[test]
+fn a_panic_while_the_owner_joins_its_consumer_on_drop_is_reported_as_that_panic() {
+    // The shape of a service that stops its worker in Drop: the sender goes, then the join.
+    struct Owner(Option<mpsc::Sender<u8>>, Option<thread::JoinHandle<()>>);
+    impl Drop for Owner {
+        fn drop(&mut self) {
+            drop(self.0.take());
+            self.1.take().map(|worker| worker.join());
+        }
+    }
+    let body = || {
+        let (tx, rx) = mpsc::channel::<u8>();
+        let worker = thread::spawn(move || rx.into_iter().for_each(drop));
+        let _owner = Owner(Some(tx), Some(worker));
+        panic!("the oracle failed");
+    };
+    assert_eq!(panic_message(|| engines::under_loom(body)).as_deref(), Some("the oracle failed"));
+    assert_eq!(panic_message(|| engines::under_shuttle(body)).as_deref(), Some("the oracle failed"));
+}
+
+#[test]
 fn a_channel_made_outside_a_run_is_refused_inside_one_naming_the_operation() {
     let (tx, rx) = mpsc::channel::<u8>();
     let refused = panic_message(|| Engine::Loom.enter(|| tx.send(1).unwrap()));

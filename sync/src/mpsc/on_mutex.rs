@@ -105,10 +105,11 @@ impl<T> Drop for Receiver<T> {
 }
 
 /// Whether a drop may update the channel: not when it is dropped outside the run it was built in
-/// (leaked, then freed: nobody can wait on it), nor while unwinding (the panic already failed the
-/// execution, and loom may not switch threads then).
+/// (leaked, then freed: nobody can wait on it). While unwinding it must, as std does: a panicking
+/// thread's owner that drops its sender and joins the consumer would otherwise wait for ever, and
+/// loom would report that deadlock instead of the panic.
 fn bookkeeping_possible() -> bool {
-    Engine::current() == Engine::Loom && !std::thread::panicking()
+    Engine::current() == Engine::Loom
 }
 
 impl<T> fmt::Debug for Sender<T> {
