@@ -1,8 +1,11 @@
 //! A read-through cache of configuration values, refreshed by a background thread.
 
+// ANCHOR: imports
+// Every primitive from racetrack_sync, none from std::sync or std::thread.
 use racetrack_sync::mpsc::{self, Sender};
 use racetrack_sync::thread::{self, JoinHandle};
 use racetrack_sync::{Arc, Mutex, Variant};
+// ANCHOR_END: imports
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -103,6 +106,7 @@ impl Cache {
 }
 
 impl Shared {
+    // ANCHOR: refresh
     /// Reloads `key` from the source (not holding the lock: the source may be slow).
     fn refresh(&self, key: &str) {
         let seen = self.entries.lock().get(key).map(|e| e.generation);
@@ -134,6 +138,7 @@ impl Shared {
             }
         }
     }
+    // ANCHOR_END: refresh
 }
 
 /// Caches `value` for `key` as the entry's next generation, which it returns.
