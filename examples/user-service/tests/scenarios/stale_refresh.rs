@@ -1,12 +1,12 @@
 //! stale-refresh: a refresh that loaded before a concurrent `put` installs its old value after
 //! it, and the cache serves the stale value.
 
-use super::store::MemoryStore;
+// ANCHOR: workload
+use super::store::MemoryStore; // the scenario's in-memory Source (tests/scenarios/store.rs)
 use racetrack::{Budget, Scenario, SchedulerId::*, Variant};
 use racetrack_sync::{thread, Arc};
 use user_service::{Cache, Source};
 
-// ANCHOR: workload
 /// A writer puts a new limit while the refresh thread reloads it; then a value changed behind
 /// the cache's back (another instance wrote it) must still be picked up by a refresh.
 pub fn run(variant: Variant) {
