@@ -11,7 +11,7 @@
 //! assert_eq!(leaders.iter().filter(|l| **l).count(), 1); // exactly one leader per release
 //! ```
 
-use super::engine::{check, not_built_in, Engine};
+use super::engine::{built_under, check, not_built_in, Engine};
 use std::fmt;
 
 #[cfg(feature = "loom")]
@@ -68,13 +68,7 @@ impl Barrier {
     }
 
     fn engine(&self) -> Engine {
-        match &self.0 {
-            Inner::Std(_) => Engine::Std,
-            #[cfg(feature = "loom")]
-            Inner::Loom(_) => Engine::Loom,
-            #[cfg(feature = "shuttle")]
-            Inner::Shuttle(_) => Engine::Shuttle,
-        }
+        built_under!(&self.0, Inner)
     }
 }
 

@@ -18,7 +18,7 @@
 //! assert!(once.is_completed());
 //! ```
 
-use super::engine::{check, not_built_in, Engine};
+use super::engine::{built_under, check, not_built_in, Engine};
 use std::fmt;
 
 #[cfg(feature = "loom")]
@@ -78,13 +78,7 @@ impl Once {
     }
 
     fn engine(&self) -> Engine {
-        match &self.0 {
-            Inner::Std(_) => Engine::Std,
-            #[cfg(feature = "loom")]
-            Inner::Loom(_) => Engine::Loom,
-            #[cfg(feature = "shuttle")]
-            Inner::Shuttle(_) => Engine::Shuttle,
-        }
+        built_under!(&self.0, Inner)
     }
 }
 

@@ -2,7 +2,7 @@
 //! asking for refreshes loses no request the cache accepted.
 
 use super::store::MemoryStore;
-use racetrack::{Budget, Scenario, SchedulerId::*, Variant};
+use racetrack::{Budget, Scenario, SchedulerId::*};
 use racetrack_sync::{thread, Arc};
 use user_service::{Cache, ShutDown, Source};
 
@@ -42,7 +42,7 @@ pub const SHUTDOWN_DRAINS: Scenario =
             "a refresh accepted before shutdown is applied before shutdown returns",
             "requests after shutdown are refused",
         )
-        .threads(&|_: Variant| run(2))
+        .threads(&|_| run(2))
         .traces(&["user_service"])
         .schedulers(&[
             (Loom, Budget::schedules(20_000).preemptions(3)),
