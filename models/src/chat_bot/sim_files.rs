@@ -21,7 +21,8 @@ pub enum Fault {
     PermissionDenied,
     /// It was killed at its 5 s timeout: [`TotpError::Timeout`] (at once: the time is simulated).
     Timeout,
-    /// A read prints bytes that are not the file (not UTF-8); a write leaves them in the file.
+    /// A read prints bytes that are not the file (not UTF-8). A write's output is not read, so
+    /// there it is no error: the garbage lands in the file, and the next read reports it.
     Garbled,
     /// The helper panics.
     Panic,

@@ -76,7 +76,7 @@ pub const SITES: [Site; 6] = [
 ];
 
 /// verify_code's write of the new state (`sudo tee`), a call of its own.
-const VERIFY_WRITE: usize = 4;
+pub const VERIFY_WRITE: usize = 4;
 
 /// The body the harness runs.
 pub fn run(variant: Variant) -> Pin<Box<dyn Future<Output = ()>>> {
