@@ -88,6 +88,11 @@ impl SimFiles {
         self.stalled.notified().await;
     }
 
+    /// Privileged calls made so far.
+    pub fn calls(&self) -> usize {
+        self.sim.lock().calls
+    }
+
     /// Armed calls not made yet.
     pub fn armed(&self) -> usize {
         self.sim.lock().script.len()

@@ -25,7 +25,7 @@
 //! | # | call site | reached by | slow in the workload |
 //! |---|---|---|---|
 //! | 1 | `is_totp_configured()` in `_check_totp` | frank's photo | call #0 |
-//! | 2 | `is_totp_configured()` in `handle_message` | grace's "hello" | call #0 |
+//! | 2 | `is_totp_configured()` in `handle_message` | grace's "thanks" | call #0 |
 //! | 3 | `get_lockout_remaining()` before verifying | grace's wrong code | call #1 |
 //! | 4 | `verify_code()` | alice's right code | call #3 (its read of the state) |
 //! | 5 | `get_lockout_remaining()` after a failure | grace's third wrong code | call #5 |

@@ -30,7 +30,8 @@ const SECRET_TEXT: &str = "s3cret";
 pub enum Message {
     /// A photo: the media handler, gated by `_check_totp`.
     Photo,
-    /// A text that is not a code: `handle_message`, which sends the challenge.
+    /// A text that is not a code (six letters: only six ASCII digits are one): `handle_message`,
+    /// which sends the challenge.
     Hello,
     /// The right code.
     RightCode,
@@ -44,7 +45,7 @@ impl Message {
         let right = code_at(SECRET_TEXT, 0);
         match self {
             Message::Photo => Update::media(user, "photo"),
-            Message::Hello => Update::new(user, "hello"),
+            Message::Hello => Update::new(user, "thanks"),
             Message::RightCode => Update::new(user, right),
             Message::WrongCode => Update::new(user, if right == "000000" { "111111" } else { "000000" }),
         }
