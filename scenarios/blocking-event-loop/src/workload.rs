@@ -212,11 +212,15 @@ async fn workload(variant: Variant) {
     chat.while_slow(failure_count, "grace", Message::WrongCode, Reply::WrongCode { failures: 2 }).await;
     let locked = Reply::LockedOut { remaining: 15 * 60 };
     chat.while_slow(lockout_after, "grace", Message::WrongCode, locked.clone()).await;
+    let calls = files.calls();
     let reply = chat.ask(Message::RightCode.update("grace")).await;
     liveness!(
         reply == Some(Event::Reply("grace".into(), locked)),
         "a right code during a lockout must not verify, got {reply:?}"
     );
+    // The seed checks the lockout before verify_code: a locked-out attempt costs it no sudo call.
+    let made = files.calls() - calls;
+    liveness!(made == 2, "a code during a lockout must stop before verify_code (2 privileged calls), it made {made}");
     let state = files.contents(STATE).unwrap_or_default();
     liveness!(state.contains("failures=3"), "the TOTP state must count the failures: {state:?}");
     let reply = chat.ask(Message::Photo.update("alice")).await;
