@@ -77,3 +77,32 @@ impl WebhookChannel {
         sent.err().map(|e| e.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use racetrack_sync::Variant;
+
+    #[test]
+    fn an_approval_reaches_the_agent_as_an_exec_approval_and_a_bad_action_is_refused() {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime.block_on(async {
+            let channel = WebhookChannel::new(Variant::Fixed, super::super::Config::with_buffer(8));
+            let mut agent = channel.start().await;
+            for (id, action, approved, always) in [(1, "approve", true, false), (2, "always", true, true), (3, "deny", false, false)] {
+                assert_eq!(channel.chat_approval(id, "u", "req-7", action).await, Ok(id));
+                let msg = agent.recv().await.unwrap();
+                let got: serde_json::Value = serde_json::from_str(&msg.content).unwrap();
+                let want = serde_json::json!({"ExecApproval": {"request_id": "req-7", "approved": approved, "always": always}});
+                assert_eq!((msg.id, got), (id, want), "{action}");
+            }
+            assert_eq!(channel.chat_approval(4, "u", "req-7", "maybe").await, Err((400, "Unknown action: maybe".to_owned())));
+            let frame = ClientMessage::Approval { request_id: "req-7".into(), action: "maybe".into() };
+            assert_eq!(channel.handle_client_message(5, "u", frame).await.as_deref(), Some("Unknown action: maybe"));
+            let frame = ClientMessage::Approval { request_id: "req-8".into(), action: "deny".into() };
+            assert_eq!(channel.handle_client_message(6, "u", frame).await, None);
+            assert!(agent.recv().await.unwrap().content.contains("req-8"));
+            assert!(agent.try_recv().is_err(), "a refused approval must not reach the agent");
+        });
+    }
+}
