@@ -74,8 +74,8 @@ pub const SCENARIO: Scenario = Scenario::new(
 .tasks(&workload::run)
 .network(&network::run)
 .schedulers(&[
-    // The workload spends a minute of virtual time on the rate limiter's window.
-    (TokioPaused, Budget::schedules(20).virtual_time(Duration::from_secs(90))),
+    // The workload spends two minutes of virtual time on the rate limiter's window.
+    (TokioPaused, Budget::schedules(20).virtual_time(Duration::from_secs(150))),
     (ShuttleRandom, Budget::schedules(300)),
     (ShuttlePct, Budget::schedules(300).depth(3)),
     (Turmoil, Budget::schedules(5).virtual_time(Duration::from_secs(10))),

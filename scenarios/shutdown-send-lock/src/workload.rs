@@ -321,6 +321,15 @@ async fn workload(variant: Variant) {
         let sent = channel.process_emitted_messages(vec![emitted(321, "next minute")]).await;
         liveness!(sent == Ok(1), "a new minute must let the batch through, sent {sent:?}");
         liveness!(channel.rate_limit_remaining().await == LIMIT - 1, "a new minute must start a new count");
+        // That minute began with 321: use it up, and a minute later, to the tick, there is room.
+        let rest = (322..321 + u64::from(LIMIT)).map(|id| emitted(id, "rest of the minute")).collect();
+        liveness!(channel.process_emitted_messages(rest).await == Ok(LIMIT as usize - 1), "the rest of the quota");
+        task::sleep(MINUTE).await;
+        let sent = channel.process_emitted_messages(vec![emitted(331, "a minute on")]).await;
+        liveness!(
+            sent == Ok(1),
+            "a minute after the window began, a new one must let the batch through, sent {sent:?}"
+        );
     }
     channel.shutdown().await;
     silent.await;
@@ -328,7 +337,7 @@ async fn workload(variant: Variant) {
     while let Ok(id) = ids.try_recv() {
         got.push(id);
     }
-    let expected: Vec<u64> = if clock { vec![301, 311, 321] } else { vec![311] };
+    let expected: Vec<u64> = if clock { vec![301, 311, 321, 322, 323, 324, 325, 331] } else { vec![311] };
     liveness!(got == expected, "the silent agent must get exactly {expected:?}, got {got:?}");
     let pending = channel.pending_len().await;
     safety!(pending == 0, "{pending} pending_responses entries outlived their requests");
