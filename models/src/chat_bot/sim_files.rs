@@ -137,6 +137,9 @@ impl SimFiles {
                     Fault::PermissionDenied => Err(TotpError::PermissionDenied("sudo: a password is required".into())),
                     Fault::Timeout => Err(TotpError::Timeout(Duration::from_secs(5))),
                     Fault::Garbled => Ok(true),
+                    // Both kinds of panic payload: a read's is a literal (`&str`), a write's is
+                    // formatted (`String`); the bot must deny, and name it, either way.
+                    Fault::Panic if what.starts_with("read") => panic!("the privileged helper panicked"),
                     Fault::Panic => panic!("the privileged helper panicked during {what}"),
                 }
             }

@@ -16,7 +16,7 @@ fn says(fault: Fault) -> &'static str {
         Fault::PermissionDenied => "permission denied: sudo: a password is required",
         Fault::Timeout => "timed out after 5s",
         Fault::Garbled => "unreadable output",
-        Fault::Panic => "the helper panicked: the privileged helper panicked during ",
+        Fault::Panic => "the helper panicked: the privileged helper panicked",
     }
 }
 
