@@ -16,7 +16,7 @@
 //!
 //! The seed wraps six call sites (`models::chat_bot`'s `handler.rs`, each through
 //! `ChatBot::totp_call`). Run one of them on the event loop again and the gate cell of every
-//! scheduler fails: tokio-paused by the safety oracle ("the event loop was blocked: <site> …
+//! scheduler fails: tokio-paused by the safety oracle ("the event loop was blocked: `<site>` …
 //! waited 500ms of real time for bob"), shuttle-pct and shuttle-random by the deadlock they report
 //! (`tokio_paused::fixed_holds`, `shuttle_pct::fixed_holds`, `shuttle_random::fixed_holds`).
 //! [`workload::SITES`] names, for each, the message that reaches it and the privileged call made
