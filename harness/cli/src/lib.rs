@@ -13,6 +13,7 @@ pub const SCENARIOS: &[Scenario] = &[
     shutdown_send_lock::SCENARIO,
     blocking_event_loop::SCENARIO,
     orphan_worker::SCENARIO,
+    orphan_worker::EVERY_SITE,
     idempotent_teardown::SCENARIO,
     idle_ttl_eviction::SCENARIO,
     stranger_fd_close::SCENARIO,

@@ -34,3 +34,19 @@ pub const SCENARIO: Scenario = Scenario::new(
 .threads(&workload::run)
 .schedulers(&[(Loom, Budget::schedules(20_000).preemptions(2)), (ShuttlePct, Budget::schedules(1_000).depth(3))])
 .stress(stress::run);
+
+/// The other spawn sites (init, on-demand exec, and the build once more), each against another
+/// teardown entry (shutdown, the idle reaper, a websocket disconnect): [`workload::every_site`].
+pub const EVERY_SITE: Scenario = Scenario::new(
+    "orphan-worker-every-site",
+    "session gateway: a worker spawned at init, on demand or at build is stored into a session torn down meanwhile",
+)
+.source("NousResearch/hermes-agent#35626")
+.oracles(
+    "after quiescence every spawned worker is attached to a live mapped session or closed and reaped, \
+     whichever teardown entry (disconnect, idle reaper, shutdown) ended the session meanwhile",
+    "every live session has its own live worker (attach still stores)",
+)
+.traces(&["orphan_worker", "models"])
+.threads(&workload::every_site)
+.schedulers(&[(Loom, Budget::schedules(20_000).preemptions(2)), (ShuttlePct, Budget::schedules(1_000).depth(3))]);
