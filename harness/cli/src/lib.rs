@@ -15,6 +15,7 @@ pub const SCENARIOS: &[Scenario] = &[
     orphan_worker::SCENARIO,
     orphan_worker::EVERY_SITE,
     idempotent_teardown::SCENARIO,
+    idempotent_teardown::EVERY_ENTRY,
     idle_ttl_eviction::SCENARIO,
     stranger_fd_close::SCENARIO,
     parent_death_watchdog::SCENARIO,

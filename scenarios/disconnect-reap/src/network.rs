@@ -27,6 +27,10 @@ pub struct Marks {
     pub b_connected: bool,
     /// When C sent its Close frame.
     pub c_closed_at: Option<Duration>,
+    /// When C's resume of `c3` was answered, and with which session (`c3#n`).
+    pub c3_resumed: Option<(Duration, String)>,
+    /// When C sent the close RPC for `c3`.
+    pub c3_closed_at: Option<Duration>,
 }
 
 /// Runs one simulation: a failed oracle panics (a detection); an `Err` is a broken simulation.

@@ -1,11 +1,13 @@
 //! The oracles, checked by the body between simulation steps (B's answers are checked by B).
 //!
 //! Safety, failing at once: 45 s after A vanished, A's session is unmapped and its worker
-//! killed and reaped; no worker close ever stalls the event loop. Liveness/anti-cheat, each
+//! killed and reaped; no worker close ever stalls the event loop; `c3`, which C resumed inside
+//! its grace window, is still C's session once the grace reap has run. Liveness/anti-cheat, each
 //! checked at its deadline and all reported together at the end (so a run that breaks both
 //! reports the seed's headline, the vanished client, first): C's clean close reaps `c1` within
-//! 2 s and parks `c2`, which the grace reap ends; B's session is never reaped while B is
-//! connected; at the end every worker but B's live one was killed and reaped exactly once.
+//! 2 s and parks `c2` and `c3`; the grace reap ends `c2`; C's close RPC ends `c3` within 2 s;
+//! B's session is never reaped while B is connected; at the end every worker but B's live one
+//! was killed and reaped exactly once.
 
 use crate::network::Marks;
 use crate::world::{LoopProbe, STALL_LIMIT};
@@ -90,8 +92,39 @@ impl Watch {
                 self.expect(gone, || {
                     format!("parked c2 was not grace-reaped {grace:?} + {CLEAN_CLOSE_WITHIN:?} after C's close")
                 });
+                if let Some((at, resumed)) = &marks.c3_resumed {
+                    self.c3_is_kept(t, *at, resumed);
+                }
             }
         }
+        if let Some(t) = marks.c3_closed_at {
+            if self.due("c3", now, t + CLEAN_CLOSE_WITHIN) {
+                let gone = self.is_gone("c3");
+                self.expect(gone, || {
+                    format!("C's session.close c3 at {t:?}: {CLEAN_CLOSE_WITHIN:?} later c3 is not reaped")
+                });
+            }
+        }
+    }
+
+    /// C resumed `c3` (as `resumed`, at `at`) inside the grace window its clean close at `closed`
+    /// opened: once the grace reap has run, `c3` is still that session, attached to C again.
+    fn c3_is_kept(&self, closed: Duration, at: Duration, resumed: &str) {
+        let c3 = self.gateway.session("c3");
+        let kept = c3.as_ref().is_some_and(|s| {
+            s.name() == resumed && !s.is_finalized() && matches!(s.state().transport, Transport::Ws(_))
+        });
+        info!(actor = "oracle", "grace reap over: resumed {resumed} {}", if kept { "kept" } else { "gone" });
+        safety!(
+            kept,
+            "C resumed c3 as {resumed} at {at:?}, inside the grace window its close at {closed:?} opened; once the \
+             grace reap ran, c3 is {}",
+            c3.map_or("unmapped (the grace reap ended it)".to_owned(), |s| format!(
+                "{} {:?}",
+                s.name(),
+                s.state().transport
+            ))
+        );
     }
 
     /// The session is unmapped and the last worker it had reaped.
@@ -125,20 +158,23 @@ impl Watch {
         self.expect(gone, || {
             format!("C closed cleanly at {closed:?}; {CLEAN_CLOSE_WITHIN:?} later close_on_disconnect c1 is not reaped (transport {c1:?})")
         });
-        let parked =
-            self.gateway.session("c2").is_some_and(|s| s.state().transport == Transport::Detached && !s.is_finalized());
-        self.expect(parked, || {
-            "C's other session c2 is not parked (detached, resumable) until its grace reap".to_owned()
-        });
+        for sid in ["c2", "c3"] {
+            let parked = self
+                .gateway
+                .session(sid)
+                .is_some_and(|s| s.state().transport == Transport::Detached && !s.is_finalized());
+            self.expect(parked, || format!("C's session {sid} is not parked (detached, resumable) after C's close"));
+        }
     }
 
     /// The end: every check ran; only B's session is left, its worker running, and every other
     /// worker was killed and reaped exactly once. Reports every liveness violation seen.
     pub fn finish(&mut self, marks: &Marks) {
         assert!(marks.vanished_at.is_some() && marks.c_closed_at.is_some(), "a client did not get through its script");
+        assert!(marks.c3_resumed.is_some() && marks.c3_closed_at.is_some(), "C did not get through its script");
         assert_eq!(
             self.done.iter().filter(|c| **c != "b").count(),
-            3,
+            4,
             "a deadline fell after the end: {:?}",
             self.done
         );

@@ -35,3 +35,22 @@ pub const SCENARIO: Scenario = Scenario::new(
 .threads(&workload::run)
 .schedulers(&[(Loom, Budget::schedules(20_000).preemptions(2)), (ShuttlePct, Budget::schedules(1_000).depth(3))])
 .stress(stress::run);
+
+/// The worker's own `close()` raced directly, the post-turn restart's close against a
+/// teardown's, and the other teardown entries (grace reap, idle reaper) against each other and
+/// against a resume: [`workload::every_entry`].
+pub const EVERY_ENTRY: Scenario = Scenario::new(
+    "idempotent-teardown-every-entry",
+    "session gateway: a worker closed by two threads, and the reapers racing each other and a resume",
+)
+.source("NousResearch/hermes-agent#35626")
+.oracles(
+    "each worker is killed once and reaped once, never signalled after its reap nor through the gateway's own \
+     group, whoever closes it (two direct callers, the restart and a teardown); no worker outlives its session; \
+     each session is ended once; a session its client resumed in the grace window is not grace-reaped",
+    "every closed worker is killed and reaped; the close RPC ends its session; the idle, parked session is \
+     evicted",
+)
+.traces(&["idempotent_teardown", "models"])
+.threads(&workload::every_entry)
+.schedulers(&[(Loom, Budget::schedules(20_000).preemptions(2)), (ShuttlePct, Budget::schedules(1_000).depth(3))]);

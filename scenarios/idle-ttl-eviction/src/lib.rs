@@ -10,9 +10,10 @@
 //! the whole predicate under the sessions lock together with the claim, and the list skips
 //! finalized sessions.
 //!
-//! - [`workload::run`]: seven sessions at 6 h 5 min of virtual time — one idle, one that a
+//! - [`workload::run`]: eight sessions at 6 h 5 min of virtual time — one idle, one that a
 //!   client's message reaches while the reaper scans, one with pending input, one recently
-//!   active, one still starting, one in a long turn, one with a passive live viewer — and a
+//!   active, one still starting, one in a long turn, one with a passive live viewer, one resumed
+//!   from storage 5 min ago (its stored `last_active` as old as the others') — and a
 //!   client listing sessions meanwhile (loom, shuttle-pct: the check-then-remove interleaving,
 //!   on a `SimClock` the workload sets).
 //! - [`tasks::run`]: the same sessions under the seed's periodic reaper, an async loop scanning
