@@ -104,7 +104,8 @@ pub fn check(gateway: &Gateway, events: &[ProcessEvent], own_pgid: u32) -> Resul
 ///
 /// Each pair meets in some interleaving with at most two preemptions.
 pub fn every_entry(variant: Variant) {
-    let procs = Arc::new(SimProcessTable::ignoring(&[Signal::Hup]));
+    // Workers that trap SIGHUP and SIGTERM: every close escalates all the way to SIGKILL.
+    let procs = Arc::new(SimProcessTable::ignoring(&[Signal::Hup, Signal::Term]));
     let clock = Arc::new(SimClock::new());
     let gateway = Gateway::new(variant, config(), procs.clone(), clock.clone());
     let q = gateway.create_session("q", PARKED).expect("fresh sid");
@@ -168,7 +169,11 @@ pub fn check_entries(
         .map(|w| w.process().serial)
         .collect();
     if let Some((serial, pid)) = procs.unreaped().into_iter().find(|(serial, _)| !live.contains(serial)) {
-        return Err(Violation::Safety(format!("worker #{serial} (pid {pid}) outlived its session: an orphan")));
+        return Err(Violation::Safety(if procs.running().contains(&serial) {
+            format!("worker #{serial} (pid {pid}) outlived its session: an orphan")
+        } else {
+            format!("worker #{serial} (pid {pid}) was killed and never reaped: a zombie")
+        }));
     }
     let closed: Vec<u64> = events
         .iter()
