@@ -125,6 +125,11 @@ pub fn check(gateway: &Gateway, unreaped: &[(u64, u32)]) -> Result<(), Violation
 /// - `i` (idle past the TTL, no worker: its spawn failed at build): the client's slash command
 ///   on `i`, whose worker is spawned on demand (site 3), against the idle reaper's scan. A slash
 ///   command is not a turn: it does not make the session active.
+/// - `y` (recently active, no worker either): the client's slash command on `y` (site 3 again)
+///   against gateway shutdown, which took its list of sessions before the on-demand spawn:
+///   shutdown's claim of `y` lands between the attach's check and its store only if the claim
+///   takes the sessions lock (two preemptions: housekeeping first, after its snapshot; the
+///   client, inside the attach).
 /// - `z` (not live): the client's resume of `z` (site 2, init) against gateway shutdown.
 ///
 /// Each pair meets in some interleaving with at most two preemptions (a switch in the middle of
@@ -137,12 +142,16 @@ pub fn every_site(variant: Variant) {
     procs.fail_spawns(1);
     gateway.build_session("i", &i).expect_err("the worker cannot start");
     clock.advance(SESSION_TTL + REAPER_SCAN);
+    let y = gateway.create_session("y", PARKED).expect("fresh sid");
+    procs.fail_spawns(1);
+    gateway.build_session("y", &y).expect_err("the worker cannot start");
     let d = gateway.create_session("d", SessionOptions { transport: Transport::Ws(5), close_on_disconnect: true });
     let d = d.expect("fresh sid");
     join([
         spawn("client", &gateway, move |g| {
             drop(g.build_session("d", &d));
             drop(g.slash_exec("i", "/help"));
+            drop(g.slash_exec("y", "/help"));
             drop(g.resume_session("z", Transport::Ws(4)));
         }),
         spawn("housekeeping", &gateway, |g| {
