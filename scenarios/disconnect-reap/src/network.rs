@@ -47,7 +47,7 @@ pub fn run(variant: Variant, sim: &mut turmoil::Sim<'_>) -> turmoil::Result {
         let (gateway, probe, clock) = (served.clone(), Arc::clone(&host_probe), Arc::clone(&host_clock));
         async move {
             clock.start();
-            probe.bind();
+            probe.bind(gateway.clone());
             let listener = turmoil::net::TcpListener::bind(("0.0.0.0", PORT)).await?;
             ws::serve(listener, gateway, WsConfig::default()).await?;
             Ok(())
@@ -56,7 +56,7 @@ pub fn run(variant: Variant, sim: &mut turmoil::Sim<'_>) -> turmoil::Result {
     sim.client("client-a", clients::a(Arc::clone(&marks)));
     sim.client("client-bc", clients::b_and_c(Arc::clone(&marks)));
 
-    let mut watch = Watch::new(gateway, procs, probe, WsConfig::default());
+    let mut watch = Watch::new(gateway, procs, Arc::clone(&probe), WsConfig::default());
     // An oracle's panic becomes the body's error, so the engine still counts the virtual time.
     let checked = panic::catch_unwind(AssertUnwindSafe(|| -> turmoil::Result {
         while !sim.step()? {
@@ -67,6 +67,7 @@ pub fn run(variant: Variant, sim: &mut turmoil::Sim<'_>) -> turmoil::Result {
         watch.finish(&marks.lock().unwrap());
         Ok(())
     }));
+    probe.unbind();
     checked.unwrap_or_else(|payload| Err(panic_message(payload.as_ref()).into()))
 }
 
