@@ -1,7 +1,8 @@
 //! The oracles, checked by the body between simulation steps (B's answers are checked by B).
 //!
 //! Safety, failing at once: 45 s after A vanished, A's session is unmapped and its worker
-//! killed and reaped; no worker close ever stalls the event loop; `c3`, which C resumed inside
+//! killed and reaped; no worker close ever stalls the event loop (runs on it, or waits holding
+//! the sessions lock that the loop's handlers take); `c3`, which C resumed inside
 //! its grace window, is still C's session once the grace reap has run. Liveness/anti-cheat, each
 //! checked at its deadline and all reported together at the end (so a run that breaks both
 //! reports the seed's headline, the vanished client, first): C's clean close reaps `c1` within
@@ -67,8 +68,9 @@ impl Watch {
         }
         safety!(
             self.probe.stalls() == 0,
-            "a worker close ran on the gateway's event loop (it ran nothing for {STALL_LIMIT:?}): no other \
-             connection is served while that teardown blocks"
+            "a worker close stalled the gateway's event loop (it served no request for {STALL_LIMIT:?}: the close \
+             ran on the loop, or waited holding the sessions lock): no other connection is served while that \
+             teardown blocks"
         );
         if marks.b_connected && !self.done.contains("b") {
             let alive = self.gateway.session("b").is_some_and(|s| !s.is_finalized());
