@@ -46,7 +46,7 @@ mod tests;
 
 pub use clock::{Clock, MonotonicClock, SimClock};
 pub use os_process::{leftover_children, OsProcessTable};
-pub use process::{audit, Exit, ProcessEvent, ProcessId, ProcessTable, Signal, SpawnSpec};
+pub use process::{audit, spawned, Exit, ProcessEvent, ProcessId, ProcessTable, Signal, SpawnSpec};
 pub use reaper::ReaperHandle;
 pub use rlock::{ReentrantGuard, ReentrantLock};
 pub use session::{EndReason, EndRecord, Session, SessionInfo, SessionOptions, SessionState, Transport};

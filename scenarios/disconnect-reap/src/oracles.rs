@@ -13,7 +13,7 @@
 use crate::network::Marks;
 use crate::world::{LoopProbe, STALL_LIMIT};
 use models::session_gateway::ws::WsConfig;
-use models::session_gateway::{audit, Gateway, ProcessEvent, SimProcessTable, Transport, GATEWAY_PID};
+use models::session_gateway::{audit, spawned, Gateway, SimProcessTable, Transport, GATEWAY_PID};
 use racetrack::{liveness, safety};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -188,13 +188,7 @@ impl Watch {
             format!("at the end the gateway maps {mapped:?} (B's worker running: {running}), expected only B's live session")
         });
         let events = self.procs.events();
-        let closed: Vec<u64> = events
-            .iter()
-            .filter_map(|e| match e {
-                ProcessEvent::Spawned { serial, .. } if !live.contains(serial) => Some(*serial),
-                _ => None,
-            })
-            .collect();
+        let closed: Vec<u64> = spawned(&events).into_iter().filter(|w| !live.contains(w)).collect();
         let problems = audit(&events, GATEWAY_PID, &closed);
         self.expect(problems.is_empty(), || format!("worker teardown problems: {problems:?}"));
         liveness!(self.missed.is_empty(), "{}", self.missed.join("; "));

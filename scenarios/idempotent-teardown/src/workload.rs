@@ -1,8 +1,8 @@
 //! One execution of the race, on `racetrack::sync` threads over a simulated process table.
 
 use models::session_gateway::{
-    audit, EndReason, EndRecord, Gateway, GatewayConfig, ProcessEvent, ProcessTable, Session, SessionOptions, Signal,
-    SimClock, SimProcessTable, SlashWorker, Transport, GATEWAY_PID, REAPER_SCAN, SESSION_TTL,
+    audit, spawned, EndReason, EndRecord, Gateway, GatewayConfig, ProcessEvent, ProcessTable, Session, SessionOptions,
+    Signal, SimClock, SimProcessTable, SlashWorker, Transport, GATEWAY_PID, REAPER_SCAN, SESSION_TTL,
 };
 use racetrack::sync::{thread, Arc};
 use racetrack::Variant;
@@ -62,28 +62,12 @@ pub use racetrack::oracle::Violation;
 /// killed once and reaped once, never signalled after its reap, and no group signal went to
 /// `own_pgid`; the session was ended exactly once and is unmapped.
 pub fn check(gateway: &Gateway, events: &[ProcessEvent], own_pgid: u32) -> Result<(), Violation> {
-    let spawned: Vec<u64> = events
-        .iter()
-        .filter_map(|e| match e {
-            ProcessEvent::Spawned { serial, .. } => Some(*serial),
-            _ => None,
-        })
-        .collect();
-    let problems = audit(events, own_pgid, &spawned);
-    // Double kills, late signals and own-group kills are the bug; a worker never closed is the
-    // mechanism switched off.
-    if let Some(p) = problems.iter().find(|p| !p.contains("closed but never")) {
-        return Err(Violation::Safety(p.clone()));
-    }
-    let ended = gateway.ended();
-    let mut serials: Vec<u64> = ended.iter().map(|r: &EndRecord| r.serial).collect();
-    serials.sort_unstable();
-    if let Some(w) = serials.windows(2).find(|w| w[0] == w[1]) {
-        return Err(Violation::Safety(format!("session #{} ended twice: {ended:?}", w[0])));
-    }
+    let problems = teardown_problems(events, own_pgid, &spawned(events))?;
+    ended_once(gateway)?;
     if let Some(p) = problems.first() {
         return Err(Violation::Liveness(p.clone()));
     }
+    let ended = gateway.ended();
     if ended.is_empty() || !gateway.mapped().is_empty() {
         return Err(Violation::Liveness(format!(
             "the session was not torn down: ended {ended:?}, still mapped {:?}",
@@ -91,6 +75,28 @@ pub fn check(gateway: &Gateway, events: &[ProcessEvent], own_pgid: u32) -> Resul
         )));
     }
     Ok(())
+}
+
+/// The audit of the workers in `closed`: double kills, late signals and own-group kills are the
+/// bug (an error); what is left (a worker never signalled or reaped: the mechanism switched off)
+/// is returned for the caller to report as liveness.
+fn teardown_problems(events: &[ProcessEvent], own_pgid: u32, closed: &[u64]) -> Result<Vec<String>, Violation> {
+    let problems = audit(events, own_pgid, closed);
+    match problems.iter().find(|p| !p.contains("closed but never")) {
+        Some(p) => Err(Violation::Safety(p.clone())),
+        None => Ok(problems),
+    }
+}
+
+/// No session was ended twice.
+fn ended_once(gateway: &Gateway) -> Result<(), Violation> {
+    let ended = gateway.ended();
+    let mut serials: Vec<u64> = ended.iter().map(|r: &EndRecord| r.serial).collect();
+    serials.sort_unstable();
+    match serials.windows(2).find(|w| w[0] == w[1]) {
+        Some(w) => Err(Violation::Safety(format!("session #{} ended twice: {ended:?}", w[0]))),
+        None => Ok(()),
+    }
 }
 
 /// The other teardown entries and the worker's own close, as two threads walk through them:
@@ -175,23 +181,10 @@ pub fn check_entries(
             format!("worker #{serial} (pid {pid}) was killed and never reaped: a zombie")
         }));
     }
-    let closed: Vec<u64> = events
-        .iter()
-        .filter_map(|e| match e {
-            ProcessEvent::Spawned { serial, .. } if !live.contains(serial) => Some(*serial),
-            _ => None,
-        })
-        .collect();
-    let problems = audit(&events, GATEWAY_PID, &closed);
-    if let Some(p) = problems.iter().find(|p| !p.contains("closed but never")) {
-        return Err(Violation::Safety(p.clone()));
-    }
+    let closed: Vec<u64> = spawned(&events).into_iter().filter(|w| !live.contains(w)).collect();
+    let problems = teardown_problems(&events, GATEWAY_PID, &closed)?;
+    ended_once(gateway)?;
     let ended = gateway.ended();
-    let mut serials: Vec<u64> = ended.iter().map(|r| r.serial).collect();
-    serials.sort_unstable();
-    if let Some(w) = serials.windows(2).find(|w| w[0] == w[1]) {
-        return Err(Violation::Safety(format!("session #{} ended twice: {ended:?}", w[0])));
-    }
     let ended_as = |sid: &str, reason: EndReason| ended.iter().any(|r| r.sid == sid && r.reason == reason);
     if resumed.is_some_and(|r| Arc::ptr_eq(r, p)) && ended_as("p", EndReason::OrphanReap) {
         return Err(Violation::Safety(format!(
