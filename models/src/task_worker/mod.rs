@@ -43,11 +43,12 @@ impl Task {
         &self.id
     }
 
-    /// Reports the task's terminal response, once: a second report of the same task is dropped.
+    /// Sends the task's terminal response, as Appose's `_respond` does: it marks the task
+    /// finished first, and a second terminal response is sent all the same (Appose only notes it).
+    /// So the janitor's "has it reported" check is what keeps it from failing a finished task.
     fn report(&self, sink: &dyn ResponseSink, response: Response) {
-        if !self.finished.swap(true, Ordering::SeqCst) {
-            sink.respond(response);
-        }
+        self.finished.store(true, Ordering::SeqCst);
+        sink.respond(response);
     }
 
     /// Runs the script and reports its outcome, as Appose's `Task._run` does.
@@ -104,6 +105,7 @@ impl Worker {
         let task = Arc::new(Task { id: task, script, thread: Mutex::new(None), finished: AtomicBool::new(false) });
         self.0.tasks.lock().insert(task.id.clone(), Arc::clone(&task));
         if main_queue {
+            info!("{}: queued for the main thread, no handle", task.id);
             self.0.main_queue.lock().push_back(task);
             return;
         }
