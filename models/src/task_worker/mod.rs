@@ -30,7 +30,7 @@ pub const JANITOR_PERIOD: Duration = Duration::from_millis(50);
 
 /// One task: its script, its thread once published, and whether it has reported.
 #[derive(Debug)]
-pub struct Task {
+struct Task {
     id: TaskId,
     script: Script,
     thread: Mutex<Option<Arc<TaskThread>>>,
@@ -38,11 +38,6 @@ pub struct Task {
 }
 
 impl Task {
-    /// The task's id.
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
     /// Sends the task's terminal response, as Appose's `_respond` does: it marks the task
     /// finished first, and a second terminal response is sent all the same (Appose only notes it).
     /// So the janitor's "has it reported" check is what keeps it from failing a finished task.

@@ -40,6 +40,7 @@ pub fn run(variant: Variant) {
     worker.process_request(execute("dies", Script::Die));
     worker.process_request(execute("exits", Script::Exit(123)));
     worker.join_task_threads();
+    let before_sweep = worker.pending_tasks();
     worker.cleanup_threads();
 
     let healthy = transcript.for_task("healthy");
@@ -64,5 +65,8 @@ pub fn run(variant: Variant) {
     liveness!(dies == [failure("dies", "thread death")], "a task whose thread died was reported as {dies:?}");
     let exits = transcript.for_task("exits");
     liveness!(exits == [failure("exits", "SystemExit: 123")], "a task that called sys.exit was reported as {exits:?}");
+    // A thread that died leaves its task in the table until the janitor sweeps it, and the sweep
+    // empties the table.
+    liveness!(before_sweep.iter().any(|t| t == "dies"), "the dead task left the table unswept: {before_sweep:?}");
     liveness!(worker.pending_tasks().is_empty(), "tasks left in the table: {:?}", worker.pending_tasks());
 }
