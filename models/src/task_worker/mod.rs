@@ -127,7 +127,10 @@ impl Worker {
 
     /// Runs the tasks queued for the main thread, in order (Appose's main-thread loop).
     pub fn run_main_queue(&self) {
-        while let Some(task) = self.0.main_queue.lock().pop_front() {
+        loop {
+            // Popped in a statement of its own: the queue's lock is not held while the task runs,
+            // so the receiver can keep queueing (Appose's `self.queue.pop()` takes no lock).
+            let Some(task) = self.0.main_queue.lock().pop_front() else { break };
             task.run(&*self.0.sink);
             self.0.tasks.lock().remove(&task.id);
         }

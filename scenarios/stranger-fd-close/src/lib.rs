@@ -59,14 +59,14 @@ mod os;
 pub mod stress;
 pub mod workload;
 
-use racetrack::{Budget, Scenario, SchedulerId::*};
+use racetrack::{Budget, Scenario, SchedulerId::*, Variant};
 
 /// The scenario, as the registry and the tests use it.
 pub const SCENARIO: Scenario = Scenario::new(
     "stranger-fd-close",
     "API client: a stranger thread closes the worker's socket; the recycled fd takes a TLS record into kanban.db",
 )
-.source("NousResearch/hermes-agent#29544")
+.source(SOURCE)
 .oracles(
     "the database header is never overwritten; no byte is written through an fd into an object \
      the writer did not open; an fd is released only by the thread that opened it, and shut down \
@@ -80,37 +80,44 @@ pub const SCENARIO: Scenario = Scenario::new(
 .schedulers(SCHEDULERS)
 .stress(stress::run);
 
+/// The pull request the race is documented in.
+const SOURCE: &str = "NousResearch/hermes-agent#29544";
+
 /// Every entry's schedulers: loom's whole space under preemption bound 2, and shuttle-pct.
 const SCHEDULERS: &[(racetrack::SchedulerId, Budget)] =
     &[(Loom, Budget::schedules(10_000).preemptions(2)), (ShuttlePct, Budget::schedules(2_000).depth(3))];
 
 /// The stale-call detector kills a non-streaming call ([`workload::CallPath::STALE_CALL`]).
-pub const STALE_CALL: Scenario = Scenario::new(
+pub const STALE_CALL: Scenario = path_entry(
     "stranger-fd-close-stale-call",
     "API client: the stale-call detector, a stranger thread, closes the worker's socket",
-)
-.source("NousResearch/hermes-agent#29544")
-.oracles(SCENARIO.safety, SCENARIO.liveness)
-.threads(&|v| workload::run_path(v, workload::CallPath::STALE_CALL))
-.schedulers(SCHEDULERS);
+    &|v| workload::run_path(v, workload::CallPath::STALE_CALL),
+);
 
 /// `/stop` during a streaming call ([`workload::CallPath::STREAMING_INTERRUPT`]).
-pub const STREAMING_INTERRUPT: Scenario = Scenario::new(
+pub const STREAMING_INTERRUPT: Scenario = path_entry(
     "stranger-fd-close-streaming-interrupt",
     "API client: the interrupt closes the socket of a streaming call from a stranger thread",
-)
-.source("NousResearch/hermes-agent#29544")
-.oracles(SCENARIO.safety, SCENARIO.liveness)
-.threads(&|v| workload::run_path(v, workload::CallPath::STREAMING_INTERRUPT))
-.schedulers(SCHEDULERS);
+    &|v| workload::run_path(v, workload::CallPath::STREAMING_INTERRUPT),
+);
 
 /// The stale-stream detector kills a stream; the worker closes it and reconnects
 /// ([`workload::CallPath::STREAMING_STALE`]).
-pub const STREAMING_STALE: Scenario = Scenario::new(
+pub const STREAMING_STALE: Scenario = path_entry(
     "stranger-fd-close-streaming-stale",
     "API client: the stale-stream detector closes a stream's socket; the worker's reconnect recycles the fd",
-)
-.source("NousResearch/hermes-agent#29544")
-.oracles(SCENARIO.safety, SCENARIO.liveness)
-.threads(&|v| workload::run_path(v, workload::CallPath::STREAMING_STALE))
-.schedulers(SCHEDULERS);
+    &|v| workload::run_path(v, workload::CallPath::STREAMING_STALE),
+);
+
+/// Another path's entry: [`SCENARIO`]'s source, oracles and schedulers, another workload.
+const fn path_entry<F: Fn(Variant) + Send + Sync + 'static>(
+    id: &'static str,
+    title: &'static str,
+    body: &'static F,
+) -> Scenario {
+    Scenario::new(id, title)
+        .source(SOURCE)
+        .oracles(SCENARIO.safety, SCENARIO.liveness)
+        .threads(body)
+        .schedulers(SCHEDULERS)
+}
