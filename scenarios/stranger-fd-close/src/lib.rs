@@ -19,9 +19,13 @@
 //! did not open ([`workload::check_no_corruption`]); an fd is released only by the thread that
 //! opened it ([`workload::check_fd_ownership`] — RACES.md lists "closed by its owner" under
 //! liveness, but a stranger's close *is* the seed's root cause and a buggy cell must be caught by
-//! safety, so it sits here; "closed exactly once" stays liveness). Liveness: the request unblocks
-//! through the interrupt (not the read timeout), the socket is closed exactly once, no fd is left
-//! open, the header check still refuses a TLS-shaped header ([`workload::check_liveness`]).
+//! safety, so it sits here; "closed exactly once" stays liveness), and a stranger's shutdown never
+//! goes through an integer that has since been recycled (the same stale integer, as strace would
+//! show it: `shutdown(3) = -1 ENOTSOCK` on `kanban.db`). Liveness: the request ends through the
+//! abort as its path says (interrupted; the stale call's timeout; the stale stream's reconnect
+//! answered) and no `recv` waits for the read timeout, an interrupted call does not reconnect,
+//! every socket is closed exactly once, no fd is left open, the header check still refuses a
+//! TLS-shaped header ([`workload::check_liveness`]).
 //! - [`stress::run`]: the same models over the real kernel: a 127.0.0.1 listener that never
 //!   answers, and a real SQLite-format file in a temporary directory.
 //!
