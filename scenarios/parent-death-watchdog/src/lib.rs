@@ -32,6 +32,7 @@
 //! | the parent's creation time (the PID-reuse guard) | a reused pid is another process | dropped: [`SCENARIO`] loom + shuttle-pct, safety (Windows: the ppid never changes) |
 //! | no process holds the pid (`NoSuchProcess`) | counts as orphaned | counted as alive: [`HUNG_COMMAND`] loom + shuttle-pct (Windows, pid left free) and [`SCENARIO`], safety |
 //! | in-flight drain | an orphan finishes its command first | no drain: [`SCENARIO`] and [`HUNG_COMMAND`] loom + shuttle-pct, liveness ("cut off its in-flight command … before the grace window") |
+//! | the command's end clears the in-flight flag (`Busy`'s drop) | a finished command no longer holds the exit | not cleared: `models`' `watchdog::tests::a_finished_command_does_not_hold_the_exit` (the orphan still exits within poll + grace, which the scenarios' oracles allow) |
 //! | grace window bound on the drain | the exit waits at most `grace` | unbounded: [`HUNG_COMMAND`] (and [`SCENARIO`]) loom + shuttle-pct, safety (still running after poll + grace) |
 //! | the residual: parent dead before arming | `arm_for` takes the identity passed at spawn | `arm_for` re-reading `getppid()`: [`STARTUP`] loom + shuttle-pct, safety (it watches init). `arm` itself keeps the seed's documented residual: a worker that armed after the death watches init and is exempt in [`STARTUP`] |
 //! | the poll loop | exits once orphaned, never before | never exits: every entry, safety; exits at once: every entry, liveness (the sibling in [`SCENARIO`], "exited while its parent … was alive") |
