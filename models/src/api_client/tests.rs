@@ -5,7 +5,9 @@
 //! same lock; the scenarios reach that window only three preemptions deep), and the calls' own
 //! behaviour when nobody interrupts them: an answer, a stream read to its end, bounded retries.
 
-use super::{force_close_tcp_sockets, new_database_image, Agent, ApiError, OpenAiClient, STREAM_DONE, STREAM_RETRIES};
+use super::{
+    force_close_tcp_sockets, new_database_image, Agent, ApiError, HttpError, OpenAiClient, STREAM_DONE, STREAM_RETRIES,
+};
 use crate::kernel::{Kernel, SimKernel};
 use racetrack_sync::{thread, Arc, Engine, Variant};
 use std::path::Path;
@@ -83,4 +85,36 @@ fn an_unanswered_call_times_out_and_a_stream_retries_a_bounded_number_of_times()
     let me = vec![thread::current_name()];
     assert_eq!(socket_closers(&kernel), vec![me; 1 + STREAM_RETRIES]);
     assert_eq!(kernel.open_fds(), [0, 1, 2]);
+}
+
+/// A connection the upstream resets is an HTTP error of its own, not a read timeout (the caller's
+/// retry and its stale bookkeeping tell the two apart).
+#[test]
+fn a_reset_connection_is_an_http_error_not_a_read_timeout() {
+    let kernel = Arc::new(SimKernel::new());
+    let agent = Arc::new(agent(&kernel));
+    let owner = thread::spawn({
+        let agent = Arc::clone(&agent);
+        move || agent.interruptible_api_call(b"POST")
+    });
+    agent.wait_until_in_flight();
+    kernel.reset(1);
+    let outcome = owner.join().unwrap();
+    assert!(matches!(outcome, Err(ApiError::Http(HttpError::Io(_)))), "{outcome:?}");
+    assert_eq!(kernel.open_fds(), [0, 1, 2]);
+}
+
+/// A process that closed its stdin hands fd 0 to its first socket: a stranger's shutdown still
+/// reaches it, and the owner's close still releases it.
+#[test]
+fn a_socket_on_fd_0_is_shut_down_and_closed_like_any_other() {
+    let kernel = Arc::new(SimKernel::new());
+    kernel.close(0).unwrap();
+    let client = OpenAiClient::connect(Arc::clone(&kernel) as Arc<dyn Kernel>, "api:443").unwrap();
+    assert_eq!(client.pool_sockets()[0].fileno(), 0);
+    assert_eq!(force_close_tcp_sockets(Variant::Fixed, &client), 1);
+    let socket = kernel.descriptions().into_iter().find(|d| d.is_socket).unwrap();
+    assert_eq!(socket.shutdown_by, [thread::current_name()]);
+    assert_eq!(client.close(), 1);
+    assert_eq!(kernel.open_fds(), [1, 2]);
 }

@@ -58,6 +58,15 @@ impl SimKernel {
         self.wakeup.notify_all();
     }
 
+    /// The upstream resets connection number `connection` (`RST`): its reads fail with
+    /// `ECONNRESET`. A no-op on a connection not made.
+    pub fn reset(&self, connection: usize) {
+        if let Some(socket) = self.table.lock().connection_mut(connection) {
+            socket.reset = true;
+        }
+        self.wakeup.notify_all();
+    }
+
     /// The integers allocated now, ascending.
     pub fn open_fds(&self) -> Vec<Fd> {
         self.table.lock().fds.keys().copied().collect()
@@ -87,6 +96,10 @@ impl SimKernel {
                 socket.inbox.drain(..n);
                 info!("recv(fd {fd}) returns {n} bytes");
                 return Ok(n);
+            }
+            if socket.reset {
+                info!("recv(fd {fd}) fails: connection reset by peer");
+                return Err(errno(libc::ECONNRESET));
             }
             if socket.rd_shut {
                 info!("recv(fd {fd}) returns EOF: socket shut down");
@@ -158,7 +171,7 @@ impl Default for SimKernel {
 impl Kernel for SimKernel {
     fn connect(&self, endpoint: &str) -> io::Result<Fd> {
         let mut table = self.table.lock();
-        let kind = Kind::Socket(table.next_socket());
+        let kind = Kind::Socket(table.next_socket()?);
         Ok(table.install(format!("tcp {endpoint}"), &thread::current_name(), kind))
     }
 

@@ -6,6 +6,10 @@ use super::Fd;
 use std::collections::BTreeMap;
 use std::io;
 
+/// How many connections a simulated process can make in one run (its ephemeral ports): a call
+/// that reconnects without bound fails with `EADDRNOTAVAIL` instead of looping for ever.
+pub const EPHEMERAL_PORTS: usize = 64;
+
 /// An `io::Error` carrying `errno`, as the real kernel reports it.
 pub(super) fn errno(code: i32) -> io::Error {
     io::Error::from_raw_os_error(code)
@@ -45,6 +49,8 @@ pub(super) struct Socket {
     pub wr_shut: bool,
     /// Bytes the peer sent that nobody has read yet.
     pub inbox: Vec<u8>,
+    /// The peer reset the connection (`RST`): reads fail with `ECONNRESET` once the inbox is read.
+    pub reset: bool,
 }
 
 /// One open file description (what an fd integer points at), with its audit trail.
@@ -170,11 +176,16 @@ impl Table {
         }
     }
 
-    /// A new socket's state: the next connection number, and what the upstream already sent on it.
-    pub fn next_socket(&mut self) -> Socket {
+    /// A new socket's state: the next connection number, and what the upstream already sent on
+    /// it. `EADDRNOTAVAIL` once [`EPHEMERAL_PORTS`] connections have been made: every closed one
+    /// still holds its port in `TIME_WAIT` for longer than a run lasts.
+    pub fn next_socket(&mut self) -> io::Result<Socket> {
+        if self.connections == EPHEMERAL_PORTS {
+            return Err(errno(libc::EADDRNOTAVAIL));
+        }
         self.connections += 1;
         let inbox = self.responses.remove(&self.connections).unwrap_or_default();
-        Socket { connection: self.connections, inbox, ..Socket::default() }
+        Ok(Socket { connection: self.connections, inbox, ..Socket::default() })
     }
 
     /// The socket of connection number `connection`, if it was made.

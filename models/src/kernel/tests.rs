@@ -67,6 +67,22 @@ fn sim_answers_audits_shutdowns_and_marks_read_timeouts() {
     assert_eq!(k.descriptions().iter().map(|d| d.shutdown_by.len()).collect::<Vec<_>>(), [0, 0, 0, 1, 1, 0]);
 }
 
+/// A reset connection fails its reads with ECONNRESET, and a process that keeps reconnecting runs
+/// out of ephemeral ports (each closed one lingers in TIME_WAIT) instead of looping for ever.
+#[test]
+fn sim_resets_and_runs_out_of_ephemeral_ports() {
+    let k = SimKernel::new();
+    let fd = k.connect("api:443").unwrap();
+    k.reset(1);
+    assert_eq!(k.recv(fd, &mut [0; 8]).unwrap_err().raw_os_error(), Some(libc::ECONNRESET));
+    k.close(fd).unwrap();
+    for _ in 1..super::EPHEMERAL_PORTS {
+        let fd = k.connect("api:443").unwrap();
+        k.close(fd).unwrap();
+    }
+    assert_eq!(k.connect("api:443").unwrap_err().raw_os_error(), Some(libc::EADDRNOTAVAIL));
+}
+
 /// Under every loom interleaving: a shutdown ends a blocked recv with EOF and keeps the integer;
 /// a close alone never ends it with EOF (on Linux it stays blocked; here until the read timeout).
 #[test]
