@@ -98,3 +98,18 @@ fn silent_peer_is_dropped_within_forty_seconds_only_when_fixed() {
         });
     }
 }
+
+/// A pong answers only the outstanding ping: a late pong of an earlier ping, or one with another
+/// payload, does not restart the cycle (the peer may have vanished since), and every ping has
+/// its own number.
+#[test]
+fn only_the_outstanding_pings_pong_restarts_the_cycle() {
+    use super::keepalive::{Due, Keepalive};
+    let mut keepalive = Keepalive::new(Variant::Fixed, Duration::ZERO, Duration::from_secs(20));
+    assert_eq!(keepalive.due(), Some(Due::Ping(1)));
+    assert_eq!(keepalive.pong(b"1"), Some(1));
+    assert_eq!(keepalive.due(), Some(Due::Ping(2)));
+    assert_eq!(keepalive.pong(b"1"), None, "the late pong of ping 1");
+    assert_eq!(keepalive.pong(b"garbage"), None);
+    assert_eq!(keepalive.due(), Some(Due::TimedOut(2)), "ping 2 is still unanswered");
+}
