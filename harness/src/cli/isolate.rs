@@ -59,6 +59,8 @@ pub(crate) fn run_isolated(spec: &CellSpec, timeout: Duration) -> CellResult {
         bound: None,
         virtual_ms: None,
         trace: None,
+        strategy: None,
+        shrink: None,
     };
     let mut child = match command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn() {
         Ok(child) => child,

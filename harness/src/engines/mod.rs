@@ -7,12 +7,14 @@
 
 mod env;
 mod loom;
+mod portfolio;
 mod seeded;
+mod shrink;
 mod shuttle;
 mod tokio_paused;
 mod turmoil;
 
-use crate::outcome::{CaughtBy, CellResult, Verdict};
+use crate::outcome::{CaughtBy, CellResult, Shrunk, Verdict};
 use crate::scenario::{Scenario, ThreadsBody};
 use crate::scheduler::{Budget, CellName, SchedulerId};
 use crate::token::ReplayToken;
@@ -57,6 +59,10 @@ pub(crate) struct Exploration {
     pub bound: Option<String>,
     pub virtual_ms: Option<u64>,
     pub failure: Option<Found>,
+    /// The default exploration's strategy that found the failure.
+    pub strategy: Option<String>,
+    /// How the failure's schedule was shrunk (`failure` is the shrunk one).
+    pub shrink: Option<Shrunk>,
 }
 
 /// The first failing schedule.
@@ -156,6 +162,8 @@ fn run(
         bound: None,
         virtual_ms: None,
         trace: None,
+        strategy: None,
+        shrink: None,
     };
     match explored {
         Err(error) => result.failure = Some(error),
@@ -165,6 +173,9 @@ fn run(
             result.bound = x.bound;
             result.virtual_ms = x.virtual_ms;
             result.verdict = Verdict::Held;
+            if x.failure.is_some() {
+                (result.strategy, result.shrink) = (x.strategy, x.shrink);
+            }
             if let Some(found) = x.failure {
                 let token = ReplayToken {
                     scenario: scenario.id.to_owned(),
@@ -194,7 +205,7 @@ fn run(
 /// What a failing schedule's message says caught it: an oracle, or a deadlock the engine reports
 /// (shuttle: every task blocked; loom: every thread blocked; tokio-paused and turmoil: the
 /// workload outlived its virtual time). `None` for any other panic.
-fn caught_by(message: &str) -> Option<CaughtBy> {
+pub(crate) fn caught_by(message: &str) -> Option<CaughtBy> {
     // Engines may prefix the oracle's message (turmoil's "simulation failed (rng_seed n): ").
     if message.contains(crate::oracle::SAFETY) {
         Some(CaughtBy::Safety)
@@ -213,6 +224,7 @@ fn caught_by(message: &str) -> Option<CaughtBy> {
 fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Exploration, String> {
     match scheduler {
         SchedulerId::Loom => loom::explore(job),
+        SchedulerId::Default => portfolio::explore(job),
         SchedulerId::ShuttleRandom | SchedulerId::ShuttlePct | SchedulerId::ShuttleDfs | SchedulerId::ShuttleUrw => {
             shuttle::explore(scheduler, job)
         }
