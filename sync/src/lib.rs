@@ -31,6 +31,7 @@
 #![deny(missing_docs)]
 
 mod atomic;
+pub mod chaos;
 mod condvar;
 mod engine;
 mod mutex;

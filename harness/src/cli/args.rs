@@ -129,6 +129,13 @@ pub(crate) struct StressArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Perturb the real threads' scheduling at every facade operation (random yields, short
+    /// sleeps, low-priority threads; see `racetrack_sync::chaos`), to make the bug show more often.
+    #[arg(long)]
+    pub chaos: bool,
+    /// The chaos mode's seed (reported with the rate).
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "chaos")]
+    pub chaos_seed: u64,
 }
 
 /// The variant of a stress run.

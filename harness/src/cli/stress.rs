@@ -31,7 +31,14 @@ pub(crate) fn stress(registry: &[Scenario], args: &StressArgs) -> Result<ExitCod
     );
     let bar = ProgressBar::new_spinner();
     bar.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {pos} trials").expect("template"));
-    let report = run(&StressConfig::new(variant, args.iterations, args.threads), &|done| bar.set_position(done));
+    if args.chaos {
+        racetrack_sync::chaos::enable(args.chaos_seed);
+    }
+    let mut report = run(&StressConfig::new(variant, args.iterations, args.threads), &|done| bar.set_position(done));
+    racetrack_sync::chaos::disable();
+    if args.chaos {
+        report.notes.push(racetrack_sync::chaos::describe(args.chaos_seed));
+    }
     bar.finish_and_clear();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).expect("report serializes"));
