@@ -28,6 +28,16 @@ struct Args {
     /// Timed pairs per body in the overhead part.
     #[arg(long, default_value_t = 7)]
     repeats: usize,
+    /// Schedules per seed in every cell, instead of each cell's own budget.
+    #[arg(long, value_name = "N")]
+    budget: Option<u64>,
+    /// Only these cells of each program (default: every cell that fits).
+    #[arg(long = "cell", value_name = "CELL")]
+    cells: Vec<String>,
+    /// Also write every seed's schedules to first detection (`null`: missed) as JSON here, by
+    /// program and cell: what the default's composition is computed from.
+    #[arg(long, value_name = "FILE")]
+    json: Option<std::path::PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -49,12 +59,29 @@ fn main() -> ExitCode {
     if args.parts.iter().any(|p| p == "programs") {
         let mut measured = Vec::new();
         for program in &programs {
-            match measure::program(program, args.seeds, &progress) {
+            match measure::program(program, args.seeds, args.budget, &args.cells, &progress) {
                 Ok(cells) => measured.push((*program, cells)),
                 Err(e) => {
                     eprintln!("racetrack-bench: {e}");
                     return ExitCode::from(2);
                 }
+            }
+        }
+        if let Some(path) = &args.json {
+            let doc: serde_json::Map<String, serde_json::Value> = measured
+                .iter()
+                .map(|(p, cells)| {
+                    let by_cell = cells.iter().map(|c| {
+                        let counts: Vec<Option<u64>> = c.seeds.iter().map(|s| s.found).collect();
+                        (c.name.clone(), serde_json::json!(counts))
+                    });
+                    (p.scenario.id.to_owned(), serde_json::Value::Object(by_cell.collect()))
+                })
+                .collect();
+            let text = serde_json::to_string_pretty(&doc).expect("counts serialize");
+            if let Err(e) = std::fs::write(path, text) {
+                eprintln!("racetrack-bench: cannot write {}: {e}", path.display());
+                return ExitCode::from(2);
             }
         }
         ok &= report_programs(&measured, args.seeds, md);
@@ -155,8 +182,9 @@ fn report_programs(measured: &[(Program, Vec<Cell>)], seeds: u64, md: bool) -> b
     println!("### Schedules to first detection\n");
     println!(
         "Mean / median schedules to the first detection of each buggy program over seeds 1..={seeds} (and how many \
-         seeds found it within {BUDGET} schedules; `≥`: misses counted as {BUDGET}). loom and shuttle-dfs ignore the \
-         seed: one run stands for all. `—`: the scheduler does not fit (loom models at most 5 threads).\n"
+         seeds found it within {BUDGET} schedules, the default exploration's default budget, for every cell; `≥`: \
+         misses counted as {BUDGET}). loom and shuttle-dfs ignore the seed: one run stands for all. `—`: the \
+         scheduler does not fit (loom models at most 5 threads).\n"
     );
     print!("{}", first.render(md));
     println!("\n### The default against the best single strategy\n");

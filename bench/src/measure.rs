@@ -2,7 +2,7 @@
 //! `run_named_cell` exactly as a cell runs; and each fixed variant over a modest budget, which
 //! must hold and gives the schedules per second.
 
-use crate::{Program, BUDGET};
+use crate::Program;
 use racetrack::{run_named_cell, CellResult, RunOptions, SchedulerId, Variant, Verdict};
 use std::time::Instant;
 
@@ -12,7 +12,7 @@ pub const FIXED_BUDGET: u64 = 1_000;
 /// One seed's buggy run.
 #[derive(Clone, Debug)]
 pub struct Seed {
-    /// Schedules to the first detection, if the seed found it within [`BUDGET`].
+    /// Schedules to the first detection, if the seed found it within the cell's budget.
     pub found: Option<u64>,
     /// The default exploration's strategy that found it.
     pub strategy: Option<String>,
@@ -25,6 +25,8 @@ pub struct Seed {
 pub struct Cell {
     /// The cell's name (`shuttle-pct-d10`).
     pub name: String,
+    /// Its budget: schedules each seed may explore.
+    pub budget: u64,
     /// One entry per seed (a deterministic engine's one run, repeated).
     pub seeds: Vec<Seed>,
     /// Whether the engine ignores the seed (loom, shuttle-dfs): one run stands for every seed.
@@ -44,7 +46,7 @@ impl Cell {
     /// Schedules to first detection per seed, a seed that missed counted as the whole budget (so
     /// a mean over misses is a lower bound).
     fn counts(&self) -> Vec<u64> {
-        self.seeds.iter().map(|s| s.found.unwrap_or(BUDGET)).collect()
+        self.seeds.iter().map(|s| s.found.unwrap_or(self.budget)).collect()
     }
 
     /// The mean of [`Cell::counts`].
@@ -75,15 +77,19 @@ impl Cell {
     }
 }
 
-/// Runs `program`'s buggy variant in `cell` at seeds 1..=`seeds`, then its fixed variant once.
-pub fn cell(program: &Program, cell: &str, seeds: u64) -> Result<Cell, String> {
+/// Runs `program`'s buggy variant in `cell` at seeds 1..=`seeds` (under `budget`, or the cell's
+/// own), then its fixed variant once.
+pub fn cell(program: &Program, cell: &str, seeds: u64, override_budget: Option<u64>) -> Result<Cell, String> {
     let scenario = &program.scenario;
-    let (name, _) = scenario.cell(cell)?;
+    let (name, own) = scenario.cell(cell)?;
+    let budget = override_budget.unwrap_or(own.schedules);
     let deterministic = matches!(name.scheduler, SchedulerId::Loom | SchedulerId::ShuttleDfs);
     let runs = if deterministic { 1 } else { seeds };
     let mut results = Vec::new();
     for seed in 1..=runs {
-        let r = run_named_cell(scenario, cell, Variant::Buggy, &RunOptions::new(Some(seed), None))?;
+        // The search alone: shrinking a detection is not part of finding it.
+        let options = RunOptions::new(Some(seed), Some(budget)).unshrunk();
+        let r = run_named_cell(scenario, cell, Variant::Buggy, &options)?;
         let problem = match (r.verdict, r.ok) {
             (Verdict::Detected, true) | (Verdict::Held, _) => None,
             _ => Some(format!("seed {seed}: {} {}", r.verdict, r.failure.clone().unwrap_or_default())),
@@ -97,18 +103,25 @@ pub fn cell(program: &Program, cell: &str, seeds: u64) -> Result<Cell, String> {
     let started = Instant::now();
     let fixed = run_named_cell(scenario, cell, Variant::Fixed, &RunOptions::new(Some(1), Some(FIXED_BUDGET)))?;
     let fixed_per_sec = fixed.schedules as f64 / started.elapsed().as_secs_f64();
-    Ok(Cell { name: cell.to_owned(), seeds: results, deterministic, fixed, fixed_per_sec })
+    Ok(Cell { name: cell.to_owned(), budget, seeds: results, deterministic, fixed, fixed_per_sec })
 }
 
-/// Every cell of `program`, in the table's column order.
-pub fn program(program: &Program, seeds: u64, progress: &dyn Fn(&str)) -> Result<Vec<Cell>, String> {
+/// Every cell of `program` (or those of `only`), in the table's column order.
+pub fn program(
+    program: &Program,
+    seeds: u64,
+    budget: Option<u64>,
+    only: &[String],
+    progress: &dyn Fn(&str),
+) -> Result<Vec<Cell>, String> {
     program
         .scenario
         .cells()
+        .filter(|(name, _)| only.is_empty() || only.contains(&name.to_string()))
         .map(|(name, _)| {
             let name = name.to_string();
             progress(&format!("{} · {name}", program.scenario.id));
-            cell(program, &name, seeds)
+            cell(program, &name, seeds, budget)
         })
         .collect()
 }

@@ -30,7 +30,7 @@ pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
     }
     // A detection is reported as found under the smallest bound that still finds it.
     let shrink = match (job.replay, failure.take()) {
-        (None, Some(found)) => {
+        (None, Some(found)) if job.shrink => {
             let (smaller, shrunk) = shrink::smallest_bound(bound, &found, |b| explore_bound(job, body, Some(b), limit));
             failure = Some(smaller.map_or(found, |(_, found)| found));
             shrunk

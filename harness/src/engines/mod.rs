@@ -42,12 +42,20 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     /// Overrides the scenario's schedule budget.
     pub budget: Option<u64>,
+    /// Report the first failing schedule as the search found it, unshrunk (the benchmark
+    /// measures the search alone). Off: every detection is shrunk.
+    pub unshrunk: bool,
 }
 
 impl RunOptions {
     /// Options with a seed and a budget override.
     pub fn new(seed: Option<u64>, budget: Option<u64>) -> Self {
-        RunOptions { seed, budget }
+        RunOptions { seed, budget, unshrunk: false }
+    }
+
+    /// The same options, with detections reported unshrunk.
+    pub fn unshrunk(self) -> Self {
+        RunOptions { unshrunk: true, ..self }
     }
 }
 
@@ -81,6 +89,8 @@ pub(crate) struct Job<'a> {
     pub seed: u64,
     pub budget: Budget,
     pub replay: Option<&'a str>,
+    /// Whether a detection is shrunk (see `shrink.rs`).
+    pub shrink: bool,
 }
 
 /// Runs one cell in this process: `scheduler`'s unlabelled budget (see [`run_named_cell`] for a
@@ -89,7 +99,8 @@ pub(crate) struct Job<'a> {
 pub fn run_cell(scenario: &Scenario, scheduler: SchedulerId, variant: Variant, options: &RunOptions) -> CellResult {
     let name = CellName { scheduler, label: scenario.budget(scheduler).and_then(|b| b.label) };
     let budget = scenario.budget(scheduler);
-    run(scenario, name, variant, options.seed.unwrap_or(DEFAULT_SEED), budget.map(|b| with_override(b, options)), None)
+    let (seed, budget) = (options.seed.unwrap_or(DEFAULT_SEED), budget.map(|b| with_override(b, options)));
+    run(scenario, name, variant, seed, budget, None, !options.unshrunk)
 }
 
 /// Runs the cell called `cell` (`shuttle-pct`, `shuttle-pct-deep`) in this process.
@@ -101,14 +112,14 @@ pub fn run_named_cell(
 ) -> Result<CellResult, String> {
     let (name, budget) = scenario.cell(cell)?;
     let seed = options.seed.unwrap_or(DEFAULT_SEED);
-    Ok(run(scenario, name, variant, seed, Some(with_override(budget, options)), None))
+    Ok(run(scenario, name, variant, seed, Some(with_override(budget, options)), None, !options.unshrunk))
 }
 
 /// Runs the one schedule a token names, in this process.
 pub fn replay_cell(registry: &[Scenario], token: &ReplayToken) -> Result<CellResult, String> {
     let scenario = crate::scenario::find(registry, &token.scenario)?;
     let (name, budget) = scenario.cell(&token.cell)?;
-    Ok(run(scenario, name, token.variant, token.seed, Some(budget), Some(&token.schedule)))
+    Ok(run(scenario, name, token.variant, token.seed, Some(budget), Some(&token.schedule), false))
 }
 
 fn with_override(budget: Budget, options: &RunOptions) -> Budget {
@@ -122,6 +133,7 @@ fn run(
     seed: u64,
     budget: Option<Budget>,
     replay: Option<&str>,
+    shrink: bool,
 ) -> CellResult {
     let started = Instant::now();
     let scheduler = cell.scheduler;
@@ -132,7 +144,7 @@ fn run(
                 Err(format!("scenario {} is a guard: it has no buggy variant", scenario.id))
             }
             Some(budget) => env::problem(scheduler).map_or_else(
-                || env::in_cell(|| explore(scheduler, &Job { scenario, variant, seed, budget, replay })),
+                || env::in_cell(|| explore(scheduler, &Job { scenario, variant, seed, budget, replay, shrink })),
                 Err,
             ),
         };

@@ -74,6 +74,7 @@ pub(crate) fn search(job: &Job<'_>, body: &Body, strategy: Box<dyn Scheduler + S
     let (schedules, failure) = run_under(&executions, body, job.variant, Quiet(ManuallyDrop::new(strategy)), config());
     let (failure, shrink) = match failure {
         None => (None, None),
+        Some(found) if !job.shrink => (Some(found), None),
         Some(found) => {
             let (found, shrunk) = shrink::shuttle(job, body, found);
             (Some(found), shrunk)
