@@ -218,7 +218,7 @@ fn a_scenario_that_names_no_scheduler_runs_the_default_exploration() {
     assert_eq!(cells, [format!("default {}", crate::DEFAULT_SCHEDULES)]);
     let r = run_cell(&BY_DEFAULT, Default, Variant::Buggy, &RunOptions::default());
     assert_eq!((r.verdict, r.ok), (Verdict::Detected, true), "{r:?}");
-    assert!(r.strategy.is_some() && r.bound.as_deref().unwrap().starts_with("portfolio "), "{r:?}");
+    assert!(r.strategy.is_some() && r.bound.as_deref().unwrap().starts_with("portfolio: "), "{r:?}");
     assert!(r.replay.as_deref().unwrap().starts_with("rt1:by-default:default:buggy:1:"));
     let again = replayed(&BY_DEFAULT, &r);
     assert_eq!((&again.failure, &again.trace), (&r.failure, &r.trace));
