@@ -22,7 +22,7 @@ use racetrack::{Budget, Scenario, SchedulerId};
 #[derive(Clone, Copy, Debug)]
 pub struct Program {
     /// The program as a scenario: its id, title, origin (`source`), workload and the schedulers
-    /// that fit it ([`SHUTTLE`] or [`SHUTTLE_AND_LOOM`]).
+    /// that fit it ([`SHUTTLE`] or [`SHUTTLE_AND_LOOM`]; see [`program`]).
     pub scenario: Scenario,
     /// Threads per execution, main included.
     pub threads: usize,
@@ -38,26 +38,16 @@ impl Program {
     }
 }
 
-/// Schedules each scheduler may spend on one seed of one program.
-pub const BUDGET: u64 = 2_000;
+/// Schedules each cell may spend on one seed of one program: the default exploration's own
+/// default budget (what a scenario that names no scheduler runs), for every cell alike.
+pub const BUDGET: u64 = racetrack::DEFAULT_SCHEDULES;
 
 /// The PCT depths measured besides the default depth 3.
 const PCT_SHALLOW: Budget = Budget::schedules(BUDGET).depth(1).named("d1");
 const PCT_DEEP: Budget = Budget::schedules(BUDGET).depth(10).named("d10");
 
-/// The cells of a program loom cannot model, in the table's column order.
-pub const SHUTTLE: &[(SchedulerId, Budget)] = &[
-    (SchedulerId::Default, Budget::schedules(BUDGET)),
-    (SchedulerId::ShuttleUrw, Budget::schedules(BUDGET)),
-    (SchedulerId::ShuttleRandom, Budget::schedules(BUDGET)),
-    (SchedulerId::ShuttlePct, PCT_SHALLOW),
-    (SchedulerId::ShuttlePct, Budget::schedules(BUDGET)),
-    (SchedulerId::ShuttlePct, PCT_DEEP),
-    (SchedulerId::ShuttleDfs, Budget::schedules(BUDGET)),
-];
-
-/// The cells of a program of at most five threads: [`SHUTTLE`]'s and loom's, bounded like the
-/// registered races' loom cells.
+/// The cells of a program of at most five threads, in the table's column order: the shuttle
+/// strategies and loom, bounded like the registered races' loom cells.
 pub const SHUTTLE_AND_LOOM: &[(SchedulerId, Budget)] = &[
     (SchedulerId::Default, Budget::schedules(BUDGET)),
     (SchedulerId::ShuttleUrw, Budget::schedules(BUDGET)),
@@ -68,6 +58,16 @@ pub const SHUTTLE_AND_LOOM: &[(SchedulerId, Budget)] = &[
     (SchedulerId::ShuttleDfs, Budget::schedules(BUDGET)),
     (SchedulerId::Loom, Budget::schedules(BUDGET).preemptions(2)),
 ];
+
+/// The cells of a program loom cannot model: all but loom's.
+pub const SHUTTLE: &[(SchedulerId, Budget)] = SHUTTLE_AND_LOOM.split_at(SHUTTLE_AND_LOOM.len() - 1).0;
+
+/// A program: its scenario runs under every cell that fits `threads` (main included) and records
+/// this crate's events; `depth` is its bug's depth.
+pub const fn program(scenario: Scenario, threads: usize, depth: usize) -> Program {
+    let cells = if threads <= 5 { SHUTTLE_AND_LOOM } else { SHUTTLE };
+    Program { scenario: scenario.schedulers(cells).traces(TRACES), threads, depth }
+}
 
 /// Every column of the table, in order: each program has the ones that fit it.
 pub const COLUMNS: [&str; 8] = [

@@ -5,7 +5,7 @@
 //! out if stopping), so a stop cannot see zero while an add is past its check.
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE_AND_LOOM, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{Arc, AtomicBool, AtomicI64, Ordering::SeqCst};
 use racetrack::{Scenario, Variant};
 
@@ -81,13 +81,11 @@ fn run(variant: Variant) {
 }
 
 /// `bluetooth-driver`: 2 threads, depth 2.
-pub const PROGRAM: Program = Program {
-    scenario: Scenario::new("bluetooth-driver", "Bluetooth driver: add works on a device being stopped")
+pub const PROGRAM: Program = program(
+    Scenario::new("bluetooth-driver", "Bluetooth driver: add works on a device being stopped")
         .source("mc-imperial/sctbench concurrent-software-benchmarks/bluetooth_driver_bad.c")
         .oracles("no work on a stopped device", "")
-        .threads(&run)
-        .schedulers(SHUTTLE_AND_LOOM)
-        .traces(TRACES),
-    threads: 2,
-    depth: 2,
-};
+        .threads(&run),
+    2,
+    2,
+);

@@ -5,7 +5,7 @@
 //! of ten. Fixed: wake every waiter (`notify_all`).
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE_AND_LOOM, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{Arc, Condvar, Mutex};
 use racetrack::{Scenario, Variant};
 
@@ -60,13 +60,11 @@ fn run(variant: Variant) {
 }
 
 /// `bounded-buffer`: 4 threads, depth 3.
-pub const PROGRAM: Program = Program {
-    scenario: Scenario::new("bounded-buffer", "Cargill's BoundedBuffer: notify_one wakes the wrong waiter")
+pub const PROGRAM: Program = program(
+    Scenario::new("bounded-buffer", "Cargill's BoundedBuffer: notify_one wakes the wrong waiter")
         .source("awslabs/shuttle tests/demo/bounded_buffer.rs")
         .oracles("no deadlock", "")
-        .threads(&run)
-        .schedulers(SHUTTLE_AND_LOOM)
-        .traces(TRACES),
-    threads: 4,
-    depth: 3,
-};
+        .threads(&run),
+    4,
+    3,
+);

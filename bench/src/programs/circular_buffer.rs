@@ -6,7 +6,7 @@
 //! producer's k-th.
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE_AND_LOOM, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{Arc, Mutex};
 use racetrack::{Scenario, Variant};
 
@@ -78,13 +78,11 @@ fn run(variant: Variant) {
 }
 
 /// `circular-buffer`: 3 threads, depth 2.
-pub const PROGRAM: Program = Program {
-    scenario: Scenario::new("circular-buffer", "circular buffer: the consumer's iteration is not the producer's")
+pub const PROGRAM: Program = program(
+    Scenario::new("circular-buffer", "circular buffer: the consumer's iteration is not the producer's")
         .source("mc-imperial/sctbench concurrent-software-benchmarks/circular_buffer_bad.c")
         .oracles("the consumer removes what it expects", "")
-        .threads(&run)
-        .schedulers(SHUTTLE_AND_LOOM)
-        .traces(TRACES),
-    threads: 3,
-    depth: 2,
-};
+        .threads(&run),
+    3,
+    2,
+);

@@ -5,7 +5,7 @@
 //! never freed, `once` only locks, checks and sets `done`.
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE_AND_LOOM, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{Arc, AtomicBool, AtomicI64, Mutex, Ordering::SeqCst};
 use racetrack::{Scenario, Variant};
 
@@ -59,13 +59,11 @@ fn run(variant: Variant) {
 }
 
 /// `cve-2016-1972`: 3 threads, depth 2.
-pub const PROGRAM: Program = Program {
-    scenario: Scenario::new("cve-2016-1972", "libvpx once(): the lock freed under a late waiter")
+pub const PROGRAM: Program = program(
+    Scenario::new("cve-2016-1972", "libvpx once(): the lock freed under a late waiter")
         .source("wcventure/PERIOD evaluation/ConVul-CVE-Benchmarks/CVE-2016-1972")
         .oracles("no use of the freed lock", "")
-        .threads(&run)
-        .schedulers(SHUTTLE_AND_LOOM)
-        .traces(TRACES),
-    threads: 3,
-    depth: 2,
-};
+        .threads(&run),
+    3,
+    2,
+);

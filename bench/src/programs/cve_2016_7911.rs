@@ -4,7 +4,7 @@
 //! (upstream 8ba8682107ee): the reader holds `task_lock` around the test and the use.
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE_AND_LOOM, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{Arc, AtomicBool, Mutex, Ordering::SeqCst};
 use racetrack::{Scenario, Variant};
 
@@ -50,13 +50,11 @@ fn run(variant: Variant) {
 }
 
 /// `cve-2016-7911`: 3 threads, depth 1.
-pub const PROGRAM: Program = Program {
-    scenario: Scenario::new("cve-2016-7911", "get_task_ioprio: io_context used after exit dropped it")
+pub const PROGRAM: Program = program(
+    Scenario::new("cve-2016-7911", "get_task_ioprio: io_context used after exit dropped it")
         .source("wcventure/PERIOD evaluation/ConVul-CVE-Benchmarks/CVE-2016-7911")
         .oracles("no read of a freed io_context", "")
-        .threads(&run)
-        .schedulers(SHUTTLE_AND_LOOM)
-        .traces(TRACES),
-    threads: 3,
-    depth: 1,
-};
+        .threads(&run),
+    3,
+    1,
+);

@@ -6,7 +6,7 @@
 //! references to drain before it frees.
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE_AND_LOOM, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{thread, Arc, AtomicBool, AtomicUsize, Mutex, Ordering::SeqCst};
 use racetrack::{Scenario, Variant};
 
@@ -67,13 +67,11 @@ fn run(variant: Variant) {
 }
 
 /// `cve-2017-15265`: 3 threads, depth 2.
-pub const PROGRAM: Program = Program {
-    scenario: Scenario::new("cve-2017-15265", "ALSA seq: a port freed while its creator sets it up")
+pub const PROGRAM: Program = program(
+    Scenario::new("cve-2017-15265", "ALSA seq: a port freed while its creator sets it up")
         .source("wcventure/PERIOD evaluation/ConVul-CVE-Benchmarks/CVE-2017-15265")
         .oracles("no write to a freed port", "")
-        .threads(&run)
-        .schedulers(SHUTTLE_AND_LOOM)
-        .traces(TRACES),
-    threads: 3,
-    depth: 2,
-};
+        .threads(&run),
+    3,
+    2,
+);

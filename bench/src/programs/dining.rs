@@ -6,7 +6,7 @@
 //! `OddPhilosopher`), which breaks the cycle.
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE, SHUTTLE_AND_LOOM, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{Arc, Condvar, Mutex};
 use racetrack::{Scenario, Variant};
 
@@ -55,25 +55,21 @@ fn run(variant: Variant, n: usize) {
 }
 
 /// `dining-3`: 3 philosophers (4 threads with main), depth 3.
-pub const THREE: Program = Program {
-    scenario: Scenario::new("dining-3", "three philosophers all take their left fork first")
+pub const THREE: Program = program(
+    Scenario::new("dining-3", "three philosophers all take their left fork first")
         .source("mc-imperial/sctbench inspect_examples/Dining3.c")
         .oracles("no deadlock", "")
-        .threads(&|v| run(v, 3))
-        .schedulers(SHUTTLE_AND_LOOM)
-        .traces(TRACES),
-    threads: 4,
-    depth: 3,
-};
+        .threads(&|v| run(v, 3)),
+    4,
+    3,
+);
 
 /// `dining-5`: 5 philosophers (6 threads with main), depth 5.
-pub const FIVE: Program = Program {
-    scenario: Scenario::new("dining-5", "five philosophers all take their left fork first")
+pub const FIVE: Program = program(
+    Scenario::new("dining-5", "five philosophers all take their left fork first")
         .source("mc-imperial/sctbench inspect_examples/Dining5.c")
         .oracles("no deadlock", "")
-        .threads(&|v| run(v, 5))
-        .schedulers(SHUTTLE)
-        .traces(TRACES),
-    threads: 6,
-    depth: 5,
-};
+        .threads(&|v| run(v, 5)),
+    6,
+    5,
+);

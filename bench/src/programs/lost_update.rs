@@ -2,7 +2,7 @@
 //! with a load and then a store, so two threads can both read 0. Fixed: `fetch_add`.
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE_AND_LOOM, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{Arc, AtomicUsize, Ordering};
 use racetrack::{Scenario, Variant};
 
@@ -31,13 +31,11 @@ fn run(variant: Variant) {
 }
 
 /// `lost-update`: 3 threads, depth 1.
-pub const PROGRAM: Program = Program {
-    scenario: Scenario::new("lost-update", "loom's BuggyInc: load-then-store increment")
+pub const PROGRAM: Program = program(
+    Scenario::new("lost-update", "loom's BuggyInc: load-then-store increment")
         .source("tokio-rs/loom tests/smoke.rs (checks_fail)")
         .oracles("no increment is lost", "")
-        .threads(&run)
-        .schedulers(SHUTTLE_AND_LOOM)
-        .traces(TRACES),
-    threads: 3,
-    depth: 1,
-};
+        .threads(&run),
+    3,
+    1,
+);

@@ -6,7 +6,7 @@
 //! threads. Fixed: test and use under one lock acquisition.
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{thread, Arc, Mutex};
 use racetrack::{Scenario, Variant};
 use std::time::Duration;
@@ -55,13 +55,11 @@ fn run(variant: Variant, threads: usize) {
 }
 
 /// `pct-fig1b-20`: 20 threads and main, depth 2.
-pub const PROGRAM: Program = Program {
-    scenario: Scenario::new("pct-fig1b-20", "PCT Fig. 1(b): check-then-use among 20 threads")
+pub const PROGRAM: Program = program(
+    Scenario::new("pct-fig1b-20", "PCT Fig. 1(b): check-then-use among 20 threads")
         .source("awslabs/shuttle tests/basic/pct.rs (figure1b_pct_with_many_tasks)")
         .oracles("no use of a cleared pointer", "")
-        .threads(&|v| run(v, 20))
-        .schedulers(SHUTTLE)
-        .traces(TRACES),
-    threads: 21,
-    depth: 2,
-};
+        .threads(&|v| run(v, 20)),
+    21,
+    2,
+);

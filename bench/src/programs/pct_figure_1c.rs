@@ -4,7 +4,7 @@
 //! Fixed: both take the locks in the same order.
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE_AND_LOOM, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{thread, Arc, Mutex};
 use racetrack::{Scenario, Variant};
 use std::time::Duration;
@@ -41,13 +41,11 @@ fn run(variant: Variant) {
 }
 
 /// `pct-fig1c`: 3 threads, depth 2.
-pub const PROGRAM: Program = Program {
-    scenario: Scenario::new("pct-fig1c", "PCT Fig. 1(c): two locks in opposite orders")
+pub const PROGRAM: Program = program(
+    Scenario::new("pct-fig1c", "PCT Fig. 1(c): two locks in opposite orders")
         .source("awslabs/shuttle tests/basic/pct.rs (figure_1c)")
         .oracles("no deadlock", "")
-        .threads(&run)
-        .schedulers(SHUTTLE_AND_LOOM)
-        .traces(TRACES),
-    threads: 3,
-    depth: 2,
-};
+        .threads(&run),
+    3,
+    2,
+);

@@ -4,7 +4,7 @@
 //! setter's two writes. Fixed: setters and the checker take one lock around their pair.
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{Arc, AtomicI64, Mutex, Ordering::SeqCst};
 use racetrack::{Scenario, Variant};
 
@@ -43,25 +43,21 @@ fn run(variant: Variant, setters: usize) {
 }
 
 /// `reorder-5`: 4 setters, 1 checker (6 threads with main), depth 2.
-pub const PROGRAM: Program = Program {
-    scenario: Scenario::new("reorder-5", "checker reads between a setter's two writes")
+pub const PROGRAM: Program = program(
+    Scenario::new("reorder-5", "checker reads between a setter's two writes")
         .source("mc-imperial/sctbench concurrent-software-benchmarks/reorder_bad.c (reorder_5_bad)")
         .oracles("the checker sees neither write or both", "")
-        .threads(&|v| run(v, 4))
-        .schedulers(SHUTTLE)
-        .traces(TRACES),
-    threads: 6,
-    depth: 2,
-};
+        .threads(&|v| run(v, 4)),
+    6,
+    2,
+);
 
 /// `reorder-20`: 19 setters, 1 checker (21 threads with main), depth 2.
-pub const MANY: Program = Program {
-    scenario: Scenario::new("reorder-20", "checker reads between a setter's two writes, 19 setters")
+pub const MANY: Program = program(
+    Scenario::new("reorder-20", "checker reads between a setter's two writes, 19 setters")
         .source("mc-imperial/sctbench concurrent-software-benchmarks/reorder_bad.c (reorder_20_bad)")
         .oracles("the checker sees neither write or both", "")
-        .threads(&|v| run(v, 19))
-        .schedulers(SHUTTLE)
-        .traces(TRACES),
-    threads: 21,
-    depth: 2,
-};
+        .threads(&|v| run(v, 19)),
+    21,
+    2,
+);

@@ -4,7 +4,7 @@
 //! there (the flag is "the stack is not empty").
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE_AND_LOOM, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{Arc, Mutex};
 use racetrack::{Scenario, Variant};
 
@@ -48,13 +48,11 @@ fn run(variant: Variant) {
 }
 
 /// `stack`: 3 threads, depth 2.
-pub const PROGRAM: Program = Program {
-    scenario: Scenario::new("stack", "stack: a sticky flag lets pops outrun pushes")
+pub const PROGRAM: Program = program(
+    Scenario::new("stack", "stack: a sticky flag lets pops outrun pushes")
         .source("mc-imperial/sctbench concurrent-software-benchmarks/stack_bad.c")
         .oracles("no pop of an empty stack", "")
-        .threads(&run)
-        .schedulers(SHUTTLE_AND_LOOM)
-        .traces(TRACES),
-    threads: 3,
-    depth: 2,
-};
+        .threads(&run),
+    3,
+    2,
+);

@@ -4,7 +4,7 @@
 //! Fixed: the token is passed: a stage runs only after its predecessor's flag is set.
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE_AND_LOOM, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{thread, Arc, Mutex};
 use racetrack::{Scenario, Variant};
 
@@ -51,13 +51,11 @@ fn run(variant: Variant) {
 
 /// `token-ring`: 5 threads, depth 3 (the checker after all three stages, and the stages out of
 /// ring order).
-pub const PROGRAM: Program = Program {
-    scenario: Scenario::new("token-ring", "token ring: stages run out of ring order")
+pub const PROGRAM: Program = program(
+    Scenario::new("token-ring", "token ring: stages run out of ring order")
         .source("mc-imperial/sctbench concurrent-software-benchmarks/token_ring_bad.c")
         .oracles("the ring agrees once every stage ran", "")
-        .threads(&run)
-        .schedulers(SHUTTLE_AND_LOOM)
-        .traces(TRACES),
-    threads: 5,
-    depth: 3,
-};
+        .threads(&run),
+    5,
+    3,
+);

@@ -5,7 +5,7 @@
 //! both or neither.
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE, SHUTTLE_AND_LOOM, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{Arc, Mutex};
 use racetrack::{Scenario, Variant};
 
@@ -62,25 +62,21 @@ fn run(variant: Variant, writers: usize) {
 }
 
 /// `twostage`: one writer, one reader; 3 threads, depth 2.
-pub const PROGRAM: Program = Program {
-    scenario: Scenario::new("twostage", "two-stage update read between its stages")
+pub const PROGRAM: Program = program(
+    Scenario::new("twostage", "two-stage update read between its stages")
         .source("mc-imperial/sctbench concurrent-software-benchmarks/twostage_bad.c")
         .oracles("a reader sees both stages or neither", "")
-        .threads(&|v| run(v, 1))
-        .schedulers(SHUTTLE_AND_LOOM)
-        .traces(TRACES),
-    threads: 3,
-    depth: 2,
-};
+        .threads(&|v| run(v, 1)),
+    3,
+    2,
+);
 
 /// `twostage-100`: 99 writers, one reader; 101 threads, depth 2.
-pub const MANY: Program = Program {
-    scenario: Scenario::new("twostage-100", "two-stage update, 99 writers")
+pub const MANY: Program = program(
+    Scenario::new("twostage-100", "two-stage update, 99 writers")
         .source("mc-imperial/sctbench concurrent-software-benchmarks/twostage_100_bad.c")
         .oracles("a reader sees both stages or neither", "")
-        .threads(&|v| run(v, 99))
-        .schedulers(SHUTTLE)
-        .traces(TRACES),
-    threads: 101,
-    depth: 2,
-};
+        .threads(&|v| run(v, 99)),
+    101,
+    2,
+);

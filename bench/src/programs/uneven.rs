@@ -6,7 +6,7 @@
 //! writer starts only after the reset.
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE_AND_LOOM, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{thread, Arc, AtomicBool, AtomicUsize, Ordering::SeqCst};
 use racetrack::{Scenario, Variant};
 
@@ -39,13 +39,11 @@ fn run(variant: Variant) {
 }
 
 /// `uneven`: 3 threads, depth 1 (the reset after the writer's last write).
-pub const PROGRAM: Program = Program {
-    scenario: Scenario::new("uneven", "SURW: a one-step reset after a 25-step writer")
+pub const PROGRAM: Program = program(
+    Scenario::new("uneven", "SURW: a one-step reset after a 25-step writer")
         .source("awslabs/shuttle tests/demo/surw.rs (uneven_task_lengths_sync)")
         .oracles("the writer's work survives the reset", "")
-        .threads(&run)
-        .schedulers(SHUTTLE_AND_LOOM)
-        .traces(TRACES),
-    threads: 3,
-    depth: 1,
-};
+        .threads(&run),
+    3,
+    1,
+);

@@ -5,7 +5,7 @@
 //! Fixed: `funcB` takes `dataLock`.
 
 use super::{join_all, spawn};
-use crate::{Program, SHUTTLE, TRACES};
+use crate::{program, Program};
 use racetrack::sync::{Arc, AtomicI64, Mutex, Ordering::SeqCst};
 use racetrack::{Scenario, Variant};
 
@@ -49,25 +49,21 @@ fn run(variant: Variant, b_threads: usize) {
 }
 
 /// `wronglock`: 1 + 7 threads (9 with main), depth 1.
-pub const PROGRAM: Program = Program {
-    scenario: Scenario::new("wronglock", "counter incremented under the wrong lock")
+pub const PROGRAM: Program = program(
+    Scenario::new("wronglock", "counter incremented under the wrong lock")
         .source("mc-imperial/sctbench concurrent-software-benchmarks/wronglock_bad.c")
         .oracles("funcA reads back its own increment", "")
-        .threads(&|v| run(v, 7))
-        .schedulers(SHUTTLE)
-        .traces(TRACES),
-    threads: 9,
-    depth: 1,
-};
+        .threads(&|v| run(v, 7)),
+    9,
+    1,
+);
 
 /// `wronglock-32`: 1 + 31 threads (33 with main), depth 1.
-pub const MANY: Program = Program {
-    scenario: Scenario::new("wronglock-32", "counter incremented under the wrong lock, 31 funcBs")
+pub const MANY: Program = program(
+    Scenario::new("wronglock-32", "counter incremented under the wrong lock, 31 funcBs")
         .source("mc-imperial/sctbench concurrent-software-benchmarks/wronglock_bad.c (iNum2 = 31)")
         .oracles("funcA reads back its own increment", "")
-        .threads(&|v| run(v, 31))
-        .schedulers(SHUTTLE)
-        .traces(TRACES),
-    threads: 33,
-    depth: 1,
-};
+        .threads(&|v| run(v, 31)),
+    33,
+    1,
+);
