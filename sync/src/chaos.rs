@@ -4,7 +4,7 @@
 //! Off by default, and then free: every hook is one relaxed atomic load. [`enable`] turns it on
 //! for the whole process with a seed; from then on, at each facade operation on
 //! [`Engine::Std`](crate::Engine::Std) (a lock, a condvar wait or notify, an atomic access, a
-//! yield), the calling thread draws from its own generator and sometimes yields its time slice
+//! yield, a spawn, and the start of a spawned thread), the calling thread draws from its own generator and sometimes yields its time slice
 //! or sleeps a few microseconds; and each thread the facade spawns is, with some chance, made a
 //! *low-priority* thread that yields and sleeps far more often (rr's "random low-priority
 //! thread"). Timing on a real machine is not reproducible, so the seed names the perturbation,
@@ -12,10 +12,11 @@
 //! Model-checked runs (loom, shuttle) never consult it.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::time::Duration;
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
+static PARTS: AtomicU8 = AtomicU8::new(Parts::ALL.0);
 static SEED: AtomicU64 = AtomicU64::new(0);
 /// Hands every thread a distinct generator stream.
 static THREADS: AtomicU64 = AtomicU64::new(0);
@@ -35,19 +36,60 @@ std::thread_local! {
     static STATE: Cell<(u64, bool)> = const { Cell::new((0, false)) };
 }
 
-/// What chaos mode does, in words, for a report.
-pub fn describe(seed: u64) -> String {
-    format!(
-        "chaos seed {seed}: at each facade operation a thread yields with p={:.3} and sleeps up to {MAX_SLEEP_US} µs \
-         with p={:.3}; one spawned thread in {LOW_PRIORITY_ONE_IN} is low-priority ({LOW_PRIORITY_FACTOR}× as often)",
-        YIELD_IN_256 as f64 / 256.0,
-        SLEEP_IN_256 as f64 / 256.0,
-    )
+/// Which perturbations chaos mode makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parts(u8);
+
+impl Parts {
+    /// Random yields at facade operations.
+    pub const YIELDS: Parts = Parts(1);
+    /// Random short sleeps at facade operations.
+    pub const SLEEPS: Parts = Parts(2);
+    /// Some spawned threads perturbed far more often than the rest.
+    pub const LOW_PRIORITY: Parts = Parts(4);
+    /// Every perturbation.
+    pub const ALL: Parts = Parts(7);
+    /// None (a start to add parts to).
+    pub const NONE: Parts = Parts(0);
+
+    /// These parts and `other`'s.
+    pub const fn with(self, other: Parts) -> Parts {
+        Parts(self.0 | other.0)
+    }
+
+    fn has(self, part: Parts) -> bool {
+        self.0 & part.0 != 0
+    }
 }
 
-/// Turns chaos mode on for the whole process.
+/// What chaos mode does, in words, for a report.
+pub fn describe(seed: u64) -> String {
+    let parts = Parts(PARTS.load(Ordering::SeqCst));
+    let mut what = Vec::new();
+    if parts.has(Parts::YIELDS) {
+        what.push(format!("yields with p={:.3}", YIELD_IN_256 as f64 / 256.0));
+    }
+    if parts.has(Parts::SLEEPS) {
+        what.push(format!("sleeps up to {MAX_SLEEP_US} µs with p={:.3}", SLEEP_IN_256 as f64 / 256.0));
+    }
+    let mut text = format!("chaos seed {seed}: at each facade operation a thread {}", what.join(" and "));
+    if parts.has(Parts::LOW_PRIORITY) {
+        text.push_str(&format!(
+            "; one spawned thread in {LOW_PRIORITY_ONE_IN} is low-priority (perturbed {LOW_PRIORITY_FACTOR}× as often)"
+        ));
+    }
+    text
+}
+
+/// Turns chaos mode on for the whole process, with every perturbation.
 pub fn enable(seed: u64) {
+    enable_parts(seed, Parts::ALL);
+}
+
+/// Turns chaos mode on for the whole process, with the perturbations `parts` names.
+pub fn enable_parts(seed: u64, parts: Parts) {
     SEED.store(seed, Ordering::SeqCst);
+    PARTS.store(parts.0, Ordering::SeqCst);
     ENABLED.store(true, Ordering::SeqCst);
 }
 
@@ -69,23 +111,30 @@ pub(crate) fn point() {
     }
 }
 
-/// The hook at the start of a thread the facade spawned: maybe make it low-priority.
+/// The hook at the start of a thread the facade spawned: maybe make it low-priority, then
+/// perturb its start like any operation.
 #[inline]
 pub(crate) fn thread_start() {
     if ENABLED.load(Ordering::Relaxed) {
-        let low = draw() % LOW_PRIORITY_ONE_IN == 0;
-        STATE.with(|s| s.set((s.get().0, low)));
+        if Parts(PARTS.load(Ordering::Relaxed)).has(Parts::LOW_PRIORITY) {
+            let low = draw() % LOW_PRIORITY_ONE_IN == 0;
+            STATE.with(|s| s.set((s.get().0, low)));
+        }
+        perturb();
     }
 }
 
 #[cold]
 fn perturb() {
+    let parts = Parts(PARTS.load(Ordering::Relaxed));
     let low = STATE.with(|s| s.get().1);
     let roll = draw() % 256;
     let scale = if low { LOW_PRIORITY_FACTOR } else { 1 };
-    if roll < SLEEP_IN_256 * scale {
+    let sleeps = if parts.has(Parts::SLEEPS) { SLEEP_IN_256 * scale } else { 0 };
+    let yields = if parts.has(Parts::YIELDS) { YIELD_IN_256 * scale } else { 0 };
+    if roll < sleeps {
         std::thread::sleep(Duration::from_micros(1 + draw() % MAX_SLEEP_US));
-    } else if roll < (SLEEP_IN_256 + YIELD_IN_256) * scale {
+    } else if roll < sleeps + yields {
         std::thread::yield_now();
     }
 }

@@ -73,6 +73,7 @@ impl Builder {
                     crate::chaos::thread_start();
                     f()
                 };
+                crate::chaos::point();
                 Inner::Std(b.spawn(f).unwrap_or_else(|e| refused(e)))
             }
             #[cfg(feature = "loom")]

@@ -136,6 +136,20 @@ pub(crate) struct StressArgs {
     /// The chaos mode's seed (reported with the rate).
     #[arg(long, value_name = "N", default_value_t = 1, requires = "chaos")]
     pub chaos_seed: u64,
+    /// The perturbations chaos mode makes.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "yields,sleeps,low-priority", requires = "chaos")]
+    pub chaos_parts: Vec<ChaosPart>,
+}
+
+/// One perturbation of `stress --chaos`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ChaosPart {
+    /// Random yields at facade operations.
+    Yields,
+    /// Random short sleeps at facade operations.
+    Sleeps,
+    /// One spawned thread in four perturbed far more often.
+    LowPriority,
 }
 
 /// The variant of a stress run.

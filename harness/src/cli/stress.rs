@@ -1,7 +1,7 @@
 //! `racetrack stress`: the scenario's reproduction on the real machine, in this process (its
 //! child processes, if any, are this binary again through `__role`).
 
-use super::args::{StressArgs, StressVariant};
+use super::args::{ChaosPart, StressArgs, StressVariant};
 use super::UsageError;
 use crate::scenario::find;
 use crate::stress::StressConfig;
@@ -32,7 +32,14 @@ pub(crate) fn stress(registry: &[Scenario], args: &StressArgs) -> Result<ExitCod
     let bar = ProgressBar::new_spinner();
     bar.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {pos} trials").expect("template"));
     if args.chaos {
-        racetrack_sync::chaos::enable(args.chaos_seed);
+        use racetrack_sync::chaos::Parts;
+        let part = |p: &ChaosPart| match p {
+            ChaosPart::Yields => Parts::YIELDS,
+            ChaosPart::Sleeps => Parts::SLEEPS,
+            ChaosPart::LowPriority => Parts::LOW_PRIORITY,
+        };
+        let parts = args.chaos_parts.iter().map(part).fold(Parts::NONE, Parts::with);
+        racetrack_sync::chaos::enable_parts(args.chaos_seed, parts);
     }
     let mut report = run(&StressConfig::new(variant, args.iterations, args.threads), &|done| bar.set_position(done));
     racetrack_sync::chaos::disable();
