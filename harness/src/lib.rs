@@ -59,7 +59,7 @@ pub mod trace;
 pub use engines::{replay_cell, run_cell, run_named_cell, RunOptions};
 #[doc(hidden)]
 pub use insta as __insta;
-pub use outcome::{CaughtBy, CellResult, Shrunk, Verdict};
+pub use outcome::{BudgetRecord, CaughtBy, CellResult, Shard, ShardRun, Shrunk, TraceStep, Verdict};
 pub use racetrack_sync as sync;
 pub use racetrack_sync::Variant;
 pub use scenario::{find, NetworkBody, RoleFn, Scenario, TasksBody, ThreadsBody};

@@ -1,4 +1,4 @@
-use crate::scheduler::{CellName, SchedulerId};
+use crate::scheduler::{Budget, CellName, SchedulerId};
 use racetrack_sync::Variant;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -106,6 +106,16 @@ pub struct CellResult {
     pub virtual_ms: Option<u64>,
     /// The failing interleaving, rendered (one column per thread or task).
     pub trace: Option<String>,
+    /// The failing interleaving's steps, for the pictures of a Markdown report (absent in results
+    /// of a racetrack that predates them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<TraceStep>>,
+    /// The budget the cell ran under (after `--budget` / `--scale`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<BudgetRecord>,
+    /// The slice of the cell's exploration this run covered, for a `run --shard k/n`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardRun>,
     /// For a detection by the default exploration: the strategy in its portfolio that found it
     /// (`urw`, `pct-3`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -173,4 +183,153 @@ impl CellResult {
     pub fn scheduler_id(&self) -> Option<SchedulerId> {
         CellName::split(&self.scheduler).ok().map(|(scheduler, _)| scheduler)
     }
+}
+
+/// One step of a failing interleaving: who did it, and what (see [`crate::trace::Step`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceStep {
+    /// The logical thread or task.
+    pub actor: String,
+    /// The event's message and fields.
+    pub text: String,
+}
+
+impl From<&crate::trace::Step> for TraceStep {
+    fn from(step: &crate::trace::Step) -> Self {
+        TraceStep { actor: step.actor.clone(), text: step.text.clone() }
+    }
+}
+
+/// The parts of a [`Budget`] that mean something to one scheduler, as reports and the gate's
+/// baseline record them. Fields are in alphabetical order (the baseline's keys are sorted).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetRecord {
+    /// shuttle-pct: the bug depth PCT targets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pct_depth: Option<u64>,
+    /// loom: the preemption bound (absent with `unbounded`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preemption_bound: Option<u64>,
+    /// Executions to explore at most.
+    pub schedules: u64,
+    /// turmoil: simulated time per step, in microseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tick_us: Option<u64>,
+    /// loom: every interleaving, no preemption bound.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unbounded: bool,
+    /// tokio-paused, turmoil: virtual time one execution may take, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub virtual_ms: Option<u64>,
+}
+
+impl BudgetRecord {
+    /// What of `budget` `scheduler` uses.
+    pub fn new(scheduler: SchedulerId, budget: &Budget) -> Self {
+        let mut record = BudgetRecord { schedules: budget.schedules, ..BudgetRecord::default() };
+        match scheduler {
+            SchedulerId::Loom => match budget.preemption_bound {
+                Some(bound) => record.preemption_bound = Some(bound as u64),
+                None => record.unbounded = true,
+            },
+            SchedulerId::ShuttlePct => record.pct_depth = Some(budget.pct_depth as u64),
+            SchedulerId::TokioPaused => record.virtual_ms = Some(budget.virtual_time.as_millis() as u64),
+            SchedulerId::Turmoil => {
+                record.virtual_ms = Some(budget.virtual_time.as_millis() as u64);
+                record.tick_us = Some(budget.tick.as_micros() as u64);
+            }
+            _ => {}
+        }
+        record
+    }
+}
+
+impl fmt::Display for BudgetRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} schedules", self.schedules)?;
+        if let Some(bound) = self.preemption_bound {
+            write!(f, ", preemption bound {bound}")?;
+        }
+        if self.unbounded {
+            write!(f, ", unbounded")?;
+        }
+        if let Some(depth) = self.pct_depth {
+            write!(f, ", pct depth {depth}")?;
+        }
+        if let Some(ms) = self.virtual_ms {
+            write!(f, ", {} virtual", crate::scheduler::human(std::time::Duration::from_millis(ms)))?;
+        }
+        if let Some(us) = self.tick_us {
+            write!(f, ", tick {}", crate::scheduler::human(std::time::Duration::from_micros(us)))?;
+        }
+        Ok(())
+    }
+}
+
+/// Which slice of every cell's exploration a run covers: `--shard k/n`, `k` from 1.
+///
+/// A cell's exploration is one global order of schedules; shard `k` of `n` owns positions
+/// `(k-1)·B+1 ..= k·B` of it (B: the cell's schedule budget), so `n` shards together explore
+/// `n·B` schedules and none twice. How an engine reaches its slice: tokio-paused and turmoil
+/// run seeds `seed + (k-1)·B …`; shuttle-random, -pct and -urw run the B executions of the stream
+/// seeded `seed + (k-1)·B`; loom and shuttle-dfs, whose order cannot be entered in the middle,
+/// walk the first `(k-1)·B` executions without owning them (see [`ShardRun::walked`]).
+///
+/// ```
+/// use racetrack::Shard;
+/// let shard: Shard = "2/4".parse().unwrap();
+/// assert_eq!((shard.index, shard.count, shard.offset(1000)), (2, 4, 1000));
+/// assert!("0/4".parse::<Shard>().is_err() && "5/4".parse::<Shard>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// Which shard, from 1.
+    pub index: u64,
+    /// How many shards.
+    pub count: u64,
+}
+
+impl Shard {
+    /// Schedules of the global order before this shard's slice, for a budget of `budget`.
+    pub fn offset(&self, budget: u64) -> u64 {
+        (self.index - 1).saturating_mul(budget)
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let bad = || format!("malformed shard '{text}': expected K/N with 1 <= K <= N (e.g. 2/4)");
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let (index, count): (u64, u64) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        if index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// What a sharded run covered of a cell's global order of schedules (see [`Shard`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardRun {
+    /// Which shard, from 1; 0 for the merge of all `count` shards.
+    pub index: u64,
+    /// How many shards.
+    pub count: u64,
+    /// The first position of the global order the run owns (1-based).
+    pub first: u64,
+    /// The last position it owns.
+    pub last: u64,
+    /// Executions run before the slice to reach it, not owned (loom, shuttle-dfs).
+    pub walked: u64,
+    /// The global position of the failing schedule, for a detection (inside the slice, or in a
+    /// walked one: then the shard owning it finds it too).
+    pub detected_at: Option<u64>,
 }

@@ -51,10 +51,7 @@ pub fn expect(scenario: &Scenario, cell: &str, variant: Variant, test: TestName)
     scenario.check().unwrap_or_else(|e| panic!("{e}"));
     let name = scenario.cell(cell).unwrap_or_else(|e| panic!("{e}")).0.to_string();
     if let Some(token) = replay_token_for(scenario, &name, variant) {
-        let result = replay_cell(&[*scenario], &token).unwrap_or_else(|e| panic!("{e}"));
-        println!("{REPLAY_VAR}: replayed {token}\n{}", describe(&result));
-        assert_eq!(result.verdict, Verdict::Detected, "the token did not reproduce a detection");
-        return result;
+        return replay_here(scenario, &token);
     }
     let result = run_named_cell(scenario, &name, variant, &RunOptions::default()).unwrap_or_else(|e| panic!("{e}"));
     let rerun = result.replay.as_deref().map(|t| format!("rerun this schedule here: {}\n", test.replay_command(t)));
@@ -63,6 +60,18 @@ pub fn expect(scenario: &Scenario, cell: &str, variant: Variant, test: TestName)
         // What a developer reading the test log needs to reproduce it.
         println!("{}", describe(&result));
     }
+    result
+}
+
+/// Runs the one schedule `token` names and prints its trace; panics unless it reproduced a
+/// failure, and, as the exploring test would, unless the cell met its expectation: replaying a
+/// `fixed_holds` that failed shows the failure again and fails again.
+#[track_caller]
+fn replay_here(scenario: &Scenario, token: &ReplayToken) -> CellResult {
+    let result = replay_cell(&[*scenario], token).unwrap_or_else(|e| panic!("{e}"));
+    println!("{REPLAY_VAR}: replayed {token}\n{}", describe(&result));
+    assert!(result.replay.is_some(), "{REPLAY_VAR}: the token {token} did not reproduce a failure");
+    assert!(result.ok, "{REPLAY_VAR}: the replayed schedule fails this cell:\n{}", describe(&result));
     result
 }
 
@@ -129,7 +138,8 @@ pub fn describe(r: &CellResult) -> String {
         text.push_str(&format!("failure: {failure}\n"));
     }
     if let Some(token) = &r.replay {
-        text.push_str(&format!("reproduce with: racetrack replay {token}\n"));
+        // Not "racetrack replay …": the built-in CLI does not know a service's own scenarios.
+        text.push_str(&format!("replay token: {token}\n"));
     }
     if let Some(trace) = &r.trace {
         text.push_str(trace);
@@ -138,7 +148,9 @@ pub fn describe(r: &CellResult) -> String {
 }
 
 /// Writes the tests of a scenario's cells, one module per scheduler named (a labelled cell's
-/// module is its name with underscores: `shuttle_pct_deep`):
+/// module is its name with underscores: `shuttle_pct_deep`). The scenario is a `const` (or a
+/// path to one), named as anywhere in the invoking module; one invocation per module (put each
+/// scenario's in a `mod` of its own):
 ///
 /// - a pair: `<scheduler>::buggy_is_detected` and `<scheduler>::fixed_holds`;
 /// - a guard (`guard SCENARIO, …`): `<scheduler>::holds`;
@@ -155,52 +167,59 @@ pub fn describe(r: &CellResult) -> String {
 #[macro_export]
 macro_rules! scheduler_tests {
     (guard $scenario:expr, $($scheduler:ident),+ $(,)?) => {
+        $crate::__scenario_here!($scenario);
         $(
             mod $scheduler {
-                #[allow(unused_imports)]
-                use super::*;
-
                 #[test]
                 fn holds() {
-                    assert!($scenario.guard, "{} is a pair: write its tests without `guard`", $scenario.id);
-                    $crate::testing::expect(&$scenario, stringify!($scheduler), $crate::Variant::Fixed, $crate::__test_name!(holds));
+                    let scenario = &super::__RACETRACK_SCENARIO;
+                    assert!(scenario.guard, "{} is a pair: write its tests without `guard`", scenario.id);
+                    $crate::testing::expect(scenario, stringify!($scheduler), $crate::Variant::Fixed, $crate::__test_name!(holds));
                 }
             }
         )+
     };
     ($scenario:expr, $($scheduler:ident),+ $(; snapshots: $($snapshot:ident),+)? $(,)?) => {
+        $crate::__scenario_here!($scenario);
         $(
             mod $scheduler {
-                #[allow(unused_imports)]
-                use super::*;
-
                 #[test]
                 fn buggy_is_detected() {
-                    assert!(!$scenario.guard, "{} is a guard: write its tests as `scheduler_tests!(guard …)`", $scenario.id);
-                    $crate::testing::expect(&$scenario, stringify!($scheduler), $crate::Variant::Buggy, $crate::__test_name!(buggy_is_detected));
+                    let scenario = &super::__RACETRACK_SCENARIO;
+                    assert!(!scenario.guard, "{} is a guard: write its tests as `scheduler_tests!(guard …)`", scenario.id);
+                    $crate::testing::expect(scenario, stringify!($scheduler), $crate::Variant::Buggy, $crate::__test_name!(buggy_is_detected));
                 }
 
                 #[test]
                 fn fixed_holds() {
-                    $crate::testing::expect(&$scenario, stringify!($scheduler), $crate::Variant::Fixed, $crate::__test_name!(fixed_holds));
+                    $crate::testing::expect(&super::__RACETRACK_SCENARIO, stringify!($scheduler), $crate::Variant::Fixed, $crate::__test_name!(fixed_holds));
                 }
             }
         )+
         $(
             mod snapshots {
-                #[allow(unused_imports)]
-                use super::*;
                 $(
                     #[test]
                     fn $snapshot() {
                         $crate::__insta::assert_snapshot!(
                             concat!(stringify!($snapshot), "_buggy_trace"),
-                            $crate::testing::failing_trace(&$scenario, stringify!($snapshot), None)
+                            $crate::testing::failing_trace(&super::__RACETRACK_SCENARIO, stringify!($snapshot), None)
                         );
                     }
                 )+
             }
         )?
+    };
+}
+
+/// Names the scenario where [`scheduler_tests!`] is invoked, so any path that works there
+/// (`SCENARIO`, `super::SCENARIO`, `crate::scenarios::SCENARIO`) works in the modules it writes.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __scenario_here {
+    ($scenario:expr) => {
+        #[allow(dead_code)] // only the #[test] fns use it
+        const __RACETRACK_SCENARIO: $crate::Scenario = $scenario;
     };
 }
 
@@ -215,4 +234,49 @@ macro_rules! __test_name {
             function: stringify!($function),
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::{thread, Arc, AtomicUsize, Ordering};
+    use crate::{Budget, SchedulerId::ShuttlePct};
+
+    /// A "fix" that is the bug again: a load-then-store counter in both variants.
+    fn lost_update(_: Variant) {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let bump = {
+            let hits = Arc::clone(&hits);
+            move || hits.store(hits.load(Ordering::SeqCst) + 1, Ordering::SeqCst)
+        };
+        let other = thread::spawn(bump.clone());
+        bump();
+        other.join().unwrap();
+        crate::safety!(hits.load(Ordering::SeqCst) == 2, "an update was lost");
+    }
+
+    const BROKEN_FIX: Scenario = Scenario::new("broken-fix", "a fix that is the bug again")
+        .threads(&lost_update)
+        .schedulers(&[(ShuttlePct, Budget::schedules(200))]);
+
+    fn token_of(variant: Variant) -> ReplayToken {
+        let found = run_named_cell(&BROKEN_FIX, "shuttle-pct", variant, &RunOptions::default()).unwrap();
+        found.replay.expect("the lost update is found").parse().unwrap()
+    }
+
+    #[test]
+    fn replaying_a_detected_buggy_cell_passes() {
+        assert_eq!(replay_here(&BROKEN_FIX, &token_of(Variant::Buggy)).verdict, Verdict::Detected);
+    }
+
+    #[test]
+    fn replaying_a_failed_fixed_cell_fails_again() {
+        let failed = std::panic::catch_unwind(|| replay_here(&BROKEN_FIX, &token_of(Variant::Fixed)));
+        let message = *failed.expect_err("a regression replayed must still fail").downcast::<String>().unwrap();
+        assert!(
+            message.contains("the replayed schedule fails this cell") && message.contains("an update was lost"),
+            "{message}"
+        );
+        assert!(message.contains("replay token: rt1:broken-fix:shuttle-pct:fixed:1:"), "{message}");
+    }
 }

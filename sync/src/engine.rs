@@ -79,3 +79,18 @@ pub(crate) fn not_built_in(engine: Engine) -> ! {
     let feature = format!("{engine:?}").to_lowercase();
     panic!("racetrack-sync was built without the `{feature}` feature, so it cannot run under {engine:?}")
 }
+
+/// The engine a primitive's inner enum value was built under: every such enum has a `Std` arm
+/// and, per feature, `Loom` and `Shuttle` arms.
+macro_rules! built_under {
+    ($inner:expr, $enum:ident) => {
+        match $inner {
+            $enum::Std(..) => $crate::Engine::Std,
+            #[cfg(feature = "loom")]
+            $enum::Loom(..) => $crate::Engine::Loom,
+            #[cfg(feature = "shuttle")]
+            $enum::Shuttle(..) => $crate::Engine::Shuttle,
+        }
+    };
+}
+pub(crate) use built_under;

@@ -18,6 +18,13 @@
 //! primitive checks that it is used under the engine it was built under: a `Mutex` built before a
 //! model run and locked inside one would never be explored, so that is a panic naming it.
 //!
+//! **Primitives.** [`Mutex`], [`Condvar`], the atomics, [`Barrier`], [`Once`], [`mpsc`] channels,
+//! [`thread`] and (async) [`task`]. Where an engine lacks one, the facade builds it from its own
+//! `Mutex` and `Condvar` on that engine, so it is still explored, never quietly std: under loom,
+//! `Barrier` (loom's is a stub), `Once` (loom has none) and `mpsc` (loom's does not model
+//! disconnection). What no engine can model faithfully is not offered (timed waits such as
+//! `recv_timeout`: neither model checker has a clock).
+//!
 //! ```
 //! use racetrack_sync::{thread, Arc, Mutex};
 //!
@@ -31,18 +38,23 @@
 #![deny(missing_docs)]
 
 mod atomic;
+mod barrier;
 pub mod chaos;
 mod condvar;
 mod engine;
+pub mod mpsc;
 mod mutex;
+mod once;
 pub mod task;
 pub mod thread;
 mod variant;
 
 pub use atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicIsize, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+pub use barrier::{Barrier, BarrierWaitResult};
 pub use condvar::Condvar;
 pub use engine::Engine;
 pub use mutex::{Mutex, MutexGuard};
+pub use once::Once;
 /// Reference counting is not part of any documented race, so std's `Arc` serves every engine.
 pub use std::sync::Arc;
 pub use variant::Variant;

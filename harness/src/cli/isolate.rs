@@ -2,15 +2,20 @@
 //! side (`cell_child`, `role_child`).
 
 use super::args::{CellArgs, RoleArgs};
-use super::UsageError;
+use super::{output, UsageError};
 use crate::engines::{replay_cell, run_named_cell, RunOptions};
 use crate::outcome::{CellResult, Verdict};
 use crate::scenario::find;
 use crate::token::ReplayToken;
 use crate::Scenario;
 use racetrack_sync::Variant;
+use rustix::io::Errno;
+use rustix::process::{
+    kill_process_group, set_parent_process_death_signal, waitid, Pid, Signal, WaitId, WaitIdOptions,
+};
 use std::io::Read;
-use std::process::{Command, ExitCode, Stdio};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 /// A cell to run in a child.
@@ -23,6 +28,8 @@ pub(crate) struct CellSpec {
     pub seed: Option<u64>,
     pub budget: Option<u64>,
     pub replay: Option<String>,
+    /// The slice of the exploration to run (`run --shard k/n`).
+    pub shard: Option<crate::Shard>,
 }
 
 /// Runs `spec` in a child `racetrack __cell` and returns its result; a crash or a timeout of the
@@ -41,6 +48,9 @@ pub(crate) fn run_isolated(spec: &CellSpec, timeout: Duration) -> CellResult {
     }
     if let Some(token) = &spec.replay {
         command.args(["--replay", token]);
+    }
+    if let Some(shard) = spec.shard {
+        command.args(["--shard", &shard.to_string()]);
     }
     let broken = |verdict: Verdict, why: String| CellResult {
         scenario: spec.scenario.clone(),
@@ -61,7 +71,12 @@ pub(crate) fn run_isolated(spec: &CellSpec, timeout: Duration) -> CellResult {
         trace: None,
         strategy: None,
         shrink: None,
+        steps: None,
+        budget: None,
+        shard: None,
     };
+    // The cell and everything it starts form one process group, ended together (see `end`).
+    command.process_group(0);
     let mut child = match command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn() {
         Ok(child) => child,
         Err(e) => return broken(Verdict::Error, format!("could not start the cell's process: {e}")),
@@ -78,22 +93,28 @@ pub(crate) fn run_isolated(spec: &CellSpec, timeout: Duration) -> CellResult {
     };
     let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
     let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() >= timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
+    let pid = Pid::from_child(&child);
+    let exited = loop {
+        // Wait without reaping: until the cell is reaped its pid cannot be reused, so it still
+        // names the cell's group when `end` kills that.
+        match waitid(WaitId::Pid(pid), WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT) {
+            Ok(Some(_)) => break Ok(true),
+            Ok(None) if started.elapsed() >= timeout => break Ok(false),
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return broken(Verdict::Error, format!("lost the cell's process: {e}")),
+            Err(Errno::INTR) => {}
+            Err(e) => break Err(std::io::Error::from(e)),
         }
     };
-    let (stdout, stderr) = (stdout.join().unwrap_or_default(), stderr.join().unwrap_or_default());
-    let Some(status) = status else {
-        return broken(Verdict::Timeout, format!("no verdict within {} s of wall-clock time", timeout.as_secs()));
+    let status = end(child, pid);
+    let status = match (exited, status) {
+        (Ok(true), Ok(status)) => status,
+        (Ok(true), Err(e)) | (Err(e), _) => return broken(Verdict::Error, format!("lost the cell's process: {e}")),
+        (Ok(false), _) => {
+            return broken(Verdict::Timeout, format!("no verdict within {} s of wall-clock time", timeout.as_secs()))
+        }
     };
+    // Every writer of the pipes is gone with the group, so the drains have their end of file.
+    let (stdout, stderr) = (stdout.join().unwrap_or_default(), stderr.join().unwrap_or_default());
     match serde_json::from_str::<CellResult>(stdout.trim()) {
         Ok(result) => result,
         Err(_) => {
@@ -104,6 +125,13 @@ pub(crate) fn run_isolated(spec: &CellSpec, timeout: Duration) -> CellResult {
             )
         }
     }
+}
+
+/// Kills the cell's whole process group (a cell that timed out, and anything a cell started and
+/// left running: nothing of a cell outlives it), then reaps the cell.
+fn end(mut child: Child, pid: Pid) -> std::io::Result<ExitStatus> {
+    let _ = kill_process_group(pid, Signal::KILL); // ESRCH: the cell ended and left nothing
+    child.wait()
 }
 
 /// Removes what would change a cell's verdict, counts or trace from its process's environment: the
@@ -123,6 +151,9 @@ fn scrub_engine_environment(command: &mut Command) {
 
 /// `racetrack __cell`: runs one cell here and prints its result as one JSON line.
 pub(crate) fn cell_child(registry: &[Scenario], args: &CellArgs) -> Result<ExitCode, UsageError> {
+    // The cell has a process group of its own, so a Ctrl-C at the terminal reaches only the
+    // `racetrack run` that started it: die with it rather than run on unwatched.
+    let _ = set_parent_process_death_signal(Some(Signal::KILL));
     let result = match &args.replay {
         Some(token) => {
             let token: ReplayToken = token.parse()?;
@@ -131,10 +162,15 @@ pub(crate) fn cell_child(registry: &[Scenario], args: &CellArgs) -> Result<ExitC
         None => {
             let scenario = find(registry, &args.scenario)?;
             let variant: Variant = args.variant.parse()?;
-            run_named_cell(scenario, &args.scheduler, variant, &RunOptions::new(args.seed, args.budget))?
+            run_named_cell(
+                scenario,
+                &args.scheduler,
+                variant,
+                &RunOptions::new(args.seed, args.budget).with_shard(args.shard),
+            )?
         }
     };
-    println!("{}", serde_json::to_string(&result).expect("a cell result serializes"));
+    output::print(&format!("{}\n", serde_json::to_string(&result).expect("a cell result serializes")))?;
     Ok(ExitCode::SUCCESS)
 }
 

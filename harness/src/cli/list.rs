@@ -1,12 +1,14 @@
 //! `racetrack list`.
 
 use super::args::{ListArgs, ListFormat};
-use super::UsageError;
+use super::{output, UsageError};
 use crate::Scenario;
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 /// Prints every scenario with its seed, schedulers (and budgets) and oracles.
 pub(crate) fn list(registry: &[Scenario], args: &ListArgs) -> Result<ExitCode, UsageError> {
+    let mut out = String::new();
     match args.format {
         ListFormat::Json => {
             let entries: Vec<_> = registry
@@ -24,7 +26,7 @@ pub(crate) fn list(registry: &[Scenario], args: &ListArgs) -> Result<ExitCode, U
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&entries).expect("scenarios serialize"));
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&entries).expect("scenarios serialize"));
         }
         ListFormat::Table => {
             for s in registry {
@@ -35,17 +37,18 @@ pub(crate) fn list(registry: &[Scenario], args: &ListArgs) -> Result<ExitCode, U
                 }
                 let kind = if s.guard { "  [guard: no buggy variant]" } else { "" };
                 let source = s.source.map(|src| format!("  [{src}]")).unwrap_or_default();
-                println!("{}{source}{kind}", s.id);
-                println!("  {}", s.title);
-                println!("  schedulers: {}", schedulers.join(", "));
+                let _ = writeln!(out, "{}{source}{kind}", s.id);
+                let _ = writeln!(out, "  {}", s.title);
+                let _ = writeln!(out, "  schedulers: {}", schedulers.join(", "));
                 for (what, text) in [("safety:  ", s.safety), ("liveness:", s.liveness)] {
                     if !text.is_empty() {
-                        println!("  {what} {text}");
+                        let _ = writeln!(out, "  {what} {text}");
                     }
                 }
-                println!();
+                out.push('\n');
             }
         }
     }
+    output::print(&out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,4 +1,5 @@
-//! The `racetrack` command line: `list`, `run`, `replay`, `stress` (see DESIGN.md's contract).
+//! The `racetrack` command line: `list`, `run`, `replay`, `stress`, and the pull-request gate:
+//! `baseline`, `gate`, `merge` (see DESIGN.md's contract).
 //!
 //! `run` and `replay` never run a cell in their own process: each cell runs in a child
 //! (`racetrack __cell …`) with a timeout, so a loom abort, a shuttle panic hook or a real
@@ -6,11 +7,25 @@
 //! Exit status: 0 every cell met its expectation, 1 some did not, 2 usage error.
 
 mod args;
+pub mod baseline;
+mod checks;
+mod delta;
+#[cfg(test)]
+mod fixtures;
+mod gate;
+mod gate_report;
+mod git;
 mod isolate;
 mod list;
+mod merge;
+mod output;
 mod report;
 mod run;
+pub mod snapshots;
 mod stress;
+mod tables;
+mod teeth;
+mod worktree;
 
 use crate::Scenario;
 use args::{Cli, Command};
@@ -35,13 +50,16 @@ pub fn main(registry: &[Scenario]) -> ExitCode {
         Command::Run(a) => run::run(registry, &a),
         Command::Replay(a) => run::replay(registry, &a),
         Command::Stress(a) => stress::stress(registry, &a),
+        Command::Baseline(a) => baseline::baseline(registry, &a),
+        Command::Gate(a) => gate::gate(registry, &a),
+        Command::Merge(a) => merge::merge(&a),
         Command::Cell(a) => isolate::cell_child(registry, &a),
         Command::Role(a) => isolate::role_child(registry, &a),
     };
     match outcome {
         Ok(code) => code,
         Err(UsageError(message)) => {
-            eprintln!("racetrack: error: {message}");
+            output::eprint(&format!("racetrack: error: {message}\n"));
             ExitCode::from(2)
         }
     }

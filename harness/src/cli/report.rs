@@ -4,11 +4,21 @@
 //! and the fixed cell ("held over N"). Figures (wall time, schedules per second, virtual time)
 //! come after it; they are the only part that varies between identical runs.
 
+use super::args::Format;
 use crate::outcome::{CellResult, Verdict};
 use crate::scheduler::human;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
+
+/// The report of `results` in `format`.
+pub(crate) fn render(results: &[CellResult], wall: Duration, format: Format) -> String {
+    match format {
+        Format::Table => table(results, wall),
+        Format::Json => json(results),
+        Format::Markdown => markdown(results, wall),
+    }
+}
 
 /// The JSON document of DESIGN.md: `{"ok": bool, "results": [...]}`.
 pub(crate) fn json(results: &[CellResult]) -> String {
@@ -33,11 +43,20 @@ fn cell_text(r: &CellResult) -> String {
         Verdict::Error => "error".to_owned(),
         Verdict::Timeout => "timeout".to_owned(),
     };
-    format!("{mark} {what}")
+    format!("{mark} {what}{}", r.shard.map(shard_text).unwrap_or_default())
+}
+
+/// Which slice of the cell's order a sharded result covered.
+fn shard_text(s: crate::ShardRun) -> String {
+    let walked = if s.walked > 0 { format!(", walked {}", s.walked) } else { String::new() };
+    match s.index {
+        0 => format!(" · {} shards, schedules {}..={}{walked}", s.count, s.first, s.last),
+        k => format!(" · shard {k}/{}, schedules {}..={}{walked}", s.count, s.first, s.last),
+    }
 }
 
 /// Rows of the matrix: (scenario, scheduler) → (buggy, fixed), in plan order.
-fn matrix(results: &[CellResult]) -> Vec<(String, String, String, String)> {
+pub(crate) fn matrix(results: &[CellResult]) -> Vec<(String, String, String, String)> {
     let mut order: Vec<(String, String)> = Vec::new();
     let mut cells: BTreeMap<(String, String, String), String> = BTreeMap::new();
     for r in results {
@@ -55,7 +74,7 @@ fn matrix(results: &[CellResult]) -> Vec<(String, String, String, String)> {
         .collect()
 }
 
-fn summary(results: &[CellResult], wall: Duration) -> String {
+pub(crate) fn summary(results: &[CellResult], wall: Duration) -> String {
     let failed = results.iter().filter(|r| !r.ok).count();
     let verdict = if failed == 0 { "every cell met its expectation" } else { "SOME CELLS DID NOT" };
     format!(
@@ -113,20 +132,36 @@ fn aligned(rows: &[Vec<String>]) -> String {
 }
 
 /// Details for every detection (token) and every cell that missed its expectation.
-fn details(results: &[CellResult], markdown: bool) -> String {
+fn details(results: &[CellResult]) -> String {
     let mut out = String::new();
     for r in results.iter().filter(|r| !r.ok || r.replay.is_some()) {
-        let head = format!("{} · {} · {}: {}", r.scenario, r.scheduler, r.variant, r.verdict);
-        let _ = if markdown { writeln!(out, "- **{head}**") } else { writeln!(out, "{head}") };
+        let _ = writeln!(out, "{} · {} · {}: {}", r.scenario, r.scheduler, r.variant, r.verdict);
         if let Some(failure) = &r.failure {
-            let _ = if markdown { writeln!(out, "  - {failure}") } else { writeln!(out, "  {failure}") };
+            let _ = writeln!(out, "  {failure}");
         }
         if let Some(token) = &r.replay {
-            let _ = if markdown {
-                writeln!(out, "  - `racetrack replay {token}`")
-            } else {
-                writeln!(out, "  racetrack replay {token}")
-            };
+            let _ = writeln!(out, "  racetrack replay {token}");
+        }
+    }
+    out
+}
+
+/// Details for Markdown: every detection (its message, replay line and its interleaving as a
+/// mermaid diagram, see [`crate::trace::mermaid`]) and every cell that missed its expectation.
+pub(crate) fn markdown_details(results: &[CellResult]) -> String {
+    let mut out = String::new();
+    for r in results.iter().filter(|r| !r.ok || r.replay.is_some()) {
+        let mark = if r.ok { "✓" } else { "✗" };
+        let _ = writeln!(out, "#### {mark} {} · {} · {}: {}\n", r.scenario, r.scheduler, r.variant, r.verdict);
+        if let Some(failure) = &r.failure {
+            let _ = writeln!(out, "{}\n", failure.replace('\n', " "));
+        }
+        if let Some(token) = &r.replay {
+            let _ = writeln!(out, "`racetrack replay {token}`\n");
+        }
+        if let (Some(steps), Verdict::Detected) = (&r.steps, r.verdict) {
+            let diagram = crate::trace::mermaid::sequence_diagram(steps, r.failure.as_deref().unwrap_or(""));
+            let _ = writeln!(out, "```mermaid\n{diagram}```\n");
         }
     }
     out
@@ -138,7 +173,7 @@ pub(crate) fn table(results: &[CellResult], wall: Duration) -> String {
     rows.extend(matrix(results).into_iter().map(|(s, c, b, f)| vec![s, c, b, f]));
     let mut out = aligned(&rows);
     out.push('\n');
-    out.push_str(&details(results, false));
+    out.push_str(&details(results));
     out.push('\n');
     let mut figure_rows = vec![FIGURE_HEADERS.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
     figure_rows.extend(results.iter().map(|r| figures(r).to_vec()));
@@ -158,7 +193,7 @@ pub(crate) fn markdown(results: &[CellResult], wall: Duration) -> String {
         let _ = writeln!(out, "| {s} | {c} | {b} | {f} |");
     }
     out.push_str("\n### Detections\n\n");
-    out.push_str(&details(results, true));
+    out.push_str(&markdown_details(results));
     out.push_str("\n### Figures\n\n| ");
     out.push_str(&FIGURE_HEADERS.join(" | "));
     out.push_str(" |\n");

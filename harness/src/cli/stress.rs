@@ -2,7 +2,7 @@
 //! child processes, if any, are this binary again through `__role`).
 
 use super::args::{ChaosPart, StressArgs, StressVariant};
-use super::UsageError;
+use super::{output, UsageError};
 use crate::scenario::find;
 use crate::stress::StressConfig;
 use crate::Scenario;
@@ -18,17 +18,14 @@ pub(crate) fn stress(registry: &[Scenario], args: &StressArgs) -> Result<ExitCod
         let with: Vec<&str> = registry.iter().filter(|s| s.supports_stress()).map(|s| s.id).collect();
         format!("scenario {} has no stress run; scenarios with one: {}", scenario.id, with.join(", "))
     })?;
-    if args.iterations == 0 || args.threads == 0 {
-        return Err(UsageError("--iterations and --threads must be at least 1".into()));
-    }
     let variant = match args.variant {
         StressVariant::Buggy => Variant::Buggy,
         StressVariant::Fixed => Variant::Fixed,
     };
-    eprintln!(
-        "stress {} ({variant}): {} iteration(s), --threads {}, on this machine (real threads, sockets, files, processes)",
+    output::eprint(&format!(
+        "stress {} ({variant}): {} iteration(s), --threads {}, on this machine (real threads, sockets, files, processes)\n",
         scenario.id, args.iterations, args.threads
-    );
+    ));
     let bar = ProgressBar::new_spinner();
     bar.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {pos} trials").expect("template"));
     if args.chaos {
@@ -47,11 +44,11 @@ pub(crate) fn stress(registry: &[Scenario], args: &StressArgs) -> Result<ExitCod
         report.notes.push(racetrack_sync::chaos::describe(args.chaos_seed));
     }
     bar.finish_and_clear();
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).expect("report serializes"));
+    output::print(&if args.json {
+        format!("{}\n", serde_json::to_string_pretty(&report).expect("report serializes"))
     } else {
-        print!("{} ({variant}): {report}", scenario.id);
-    }
+        format!("{} ({variant}): {report}", scenario.id)
+    })?;
     let regressed = variant == Variant::Fixed && report.failures > 0;
     Ok(if regressed || !report.liveness_problems.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

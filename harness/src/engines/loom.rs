@@ -19,8 +19,9 @@ const MAX_BRANCHES: usize = 1_000;
 pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
     let body = threads_body(job, SchedulerId::Loom)?;
     let (bound, limit) = match job.replay {
-        None => (job.budget.preemption_bound, job.budget.schedules),
-        Some(schedule) => parse(schedule)?,
+        // A shard walks the executions before its slice: loom's order has no other way in.
+        None => (job.budget.preemption_bound, job.offset() + job.budget.schedules),
+        Some(schedule) => decode_schedule(schedule)?,
     };
     let (schedules, mut failure) = explore_bound(job, body, bound, limit);
     if let (Some(_), Some(found)) = (job.replay, &failure) {
@@ -81,12 +82,23 @@ fn format_bound(bound: Option<usize>) -> String {
     bound.map_or("pbx".to_owned(), |b| format!("pb{b}"))
 }
 
-fn parse(schedule: &str) -> Result<(Option<usize>, u64), String> {
-    let bad = || format!("loom schedule '{schedule}' is not of the form pb<bound>-i<execution> (or pbx-i<execution>)");
+/// Decodes a token's schedule field, `pb<bound>-i<execution>` (`pbx-i<execution>` unbounded):
+/// the bound to explore under and the execution to stop at. The one parser, both for checking a
+/// token before anything runs and for replaying it.
+pub(crate) fn decode_schedule(schedule: &str) -> Result<(Option<usize>, u64), String> {
+    let bad = || {
+        format!(
+            "loom schedule '{schedule}' is not of the form pb<bound>-i<execution> (or pbx-i<execution>), \
+             execution counting from 1"
+        )
+    };
     let (bound, n) = schedule.split_once("-i").ok_or_else(bad)?;
     let bound = match bound.strip_prefix("pb").ok_or_else(bad)? {
         "x" => None,
         b => Some(b.parse().map_err(|_| bad())?),
     };
-    Ok((bound, n.parse().map_err(|_| bad())?))
+    match n.parse() {
+        Ok(n) if n >= 1 => Ok((bound, n)),
+        _ => Err(bad()),
+    }
 }

@@ -14,7 +14,7 @@ mod shuttle;
 mod tokio_paused;
 mod turmoil;
 
-use crate::outcome::{CaughtBy, CellResult, Shrunk, Verdict};
+use crate::outcome::{BudgetRecord, CaughtBy, CellResult, Shard, ShardRun, Shrunk, Verdict};
 use crate::scenario::{Scenario, ThreadsBody};
 use crate::scheduler::{Budget, CellName, SchedulerId};
 use crate::token::ReplayToken;
@@ -42,6 +42,8 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     /// Overrides the scenario's schedule budget.
     pub budget: Option<u64>,
+    /// Runs only this shard's slice of the exploration (see [`Shard`]).
+    pub shard: Option<Shard>,
     /// Report the first failing schedule as the search found it, unshrunk (the benchmark
     /// measures the search alone). Off: every detection is shrunk.
     pub unshrunk: bool,
@@ -50,7 +52,12 @@ pub struct RunOptions {
 impl RunOptions {
     /// Options with a seed and a budget override.
     pub fn new(seed: Option<u64>, budget: Option<u64>) -> Self {
-        RunOptions { seed, budget, unshrunk: false }
+        RunOptions { seed, budget, shard: None, unshrunk: false }
+    }
+
+    /// The same options, for one shard's slice.
+    pub fn with_shard(self, shard: Option<Shard>) -> Self {
+        RunOptions { shard, ..self }
     }
 
     /// The same options, with detections reported unshrunk.
@@ -91,6 +98,23 @@ pub(crate) struct Job<'a> {
     pub replay: Option<&'a str>,
     /// Whether a detection is shrunk (see `shrink.rs`).
     pub shrink: bool,
+    pub shard: Option<Shard>,
+}
+
+impl Job<'_> {
+    /// Schedules of the global order before this job's shard (0 unsharded, and for a replay).
+    pub fn offset(&self) -> u64 {
+        match (self.shard, self.replay) {
+            (Some(shard), None) => shard.offset(self.budget.schedules),
+            _ => 0,
+        }
+    }
+}
+
+/// Whether an engine reaches a shard's slice by running the executions before it (its order
+/// cannot be entered in the middle) rather than by seeding.
+fn walks(scheduler: SchedulerId) -> bool {
+    matches!(scheduler, SchedulerId::Loom | SchedulerId::ShuttleDfs)
 }
 
 /// Runs one cell in this process: `scheduler`'s unlabelled budget (see [`run_named_cell`] for a
@@ -98,9 +122,9 @@ pub(crate) struct Job<'a> {
 /// so neither a panicking caller nor a thread-local the engines leave set can change it.
 pub fn run_cell(scenario: &Scenario, scheduler: SchedulerId, variant: Variant, options: &RunOptions) -> CellResult {
     let name = CellName { scheduler, label: scenario.budget(scheduler).and_then(|b| b.label) };
-    let budget = scenario.budget(scheduler);
-    let (seed, budget) = (options.seed.unwrap_or(DEFAULT_SEED), budget.map(|b| with_override(b, options)));
-    run(scenario, name, variant, seed, budget, None, !options.unshrunk)
+    let budget = scenario.budget(scheduler).map(|b| with_override(b, options));
+    let seed = options.seed.unwrap_or(DEFAULT_SEED);
+    run(scenario, name, variant, seed, budget, None, options.shard, !options.unshrunk)
 }
 
 /// Runs the cell called `cell` (`shuttle-pct`, `shuttle-pct-deep`) in this process.
@@ -112,14 +136,14 @@ pub fn run_named_cell(
 ) -> Result<CellResult, String> {
     let (name, budget) = scenario.cell(cell)?;
     let seed = options.seed.unwrap_or(DEFAULT_SEED);
-    Ok(run(scenario, name, variant, seed, Some(with_override(budget, options)), None, !options.unshrunk))
+    Ok(run(scenario, name, variant, seed, Some(with_override(budget, options)), None, options.shard, !options.unshrunk))
 }
 
 /// Runs the one schedule a token names, in this process.
 pub fn replay_cell(registry: &[Scenario], token: &ReplayToken) -> Result<CellResult, String> {
     let scenario = crate::scenario::find(registry, &token.scenario)?;
     let (name, budget) = scenario.cell(&token.cell)?;
-    Ok(run(scenario, name, token.variant, token.seed, Some(budget), Some(&token.schedule), false))
+    Ok(run(scenario, name, token.variant, token.seed, Some(budget), Some(&token.schedule), None, false))
 }
 
 fn with_override(budget: Budget, options: &RunOptions) -> Budget {
@@ -133,6 +157,7 @@ fn run(
     seed: u64,
     budget: Option<Budget>,
     replay: Option<&str>,
+    shard: Option<Shard>,
     shrink: bool,
 ) -> CellResult {
     let started = Instant::now();
@@ -144,7 +169,7 @@ fn run(
                 Err(format!("scenario {} is a guard: it has no buggy variant", scenario.id))
             }
             Some(budget) => env::problem(scheduler).map_or_else(
-                || env::in_cell(|| explore(scheduler, &Job { scenario, variant, seed, budget, replay, shrink })),
+                || env::in_cell(|| explore(scheduler, &Job { scenario, variant, seed, budget, replay, shard, shrink })),
                 Err,
             ),
         };
@@ -174,12 +199,19 @@ fn run(
         bound: None,
         virtual_ms: None,
         trace: None,
+        steps: None,
+        budget: budget.map(|b| BudgetRecord::new(scheduler, &b)),
+        shard: None,
         strategy: None,
         shrink: None,
     };
+    let shard = shard.filter(|_| replay.is_none());
     match explored {
         Err(error) => result.failure = Some(error),
-        Ok(x) => {
+        Ok(mut x) => {
+            if let (Some(shard), Some(budget)) = (shard, budget) {
+                result.shard = Some(slice(scheduler, shard, budget.schedules, &mut x));
+            }
             result.schedules = x.schedules;
             result.exhaustive = x.exhaustive;
             result.bound = x.bound;
@@ -204,6 +236,7 @@ fn run(
                 });
                 result.replay = Some(token.to_string());
                 result.trace = Some(found.trace.render());
+                result.steps = Some(found.trace.steps.iter().map(Into::into).collect());
             }
         }
     }
@@ -212,6 +245,24 @@ fn run(
     result.ok =
         result.verdict == expected && !(variant == Variant::Buggy && result.caught_by == Some(CaughtBy::Liveness));
     result
+}
+
+/// Where a shard's run lies in the cell's global order, with `x.schedules` cut down to the
+/// executions the shard owns (a walking engine also ran the ones before its slice).
+fn slice(scheduler: SchedulerId, shard: Shard, budget: u64, x: &mut Exploration) -> ShardRun {
+    let offset = shard.offset(budget);
+    let ran = x.schedules;
+    let (owned, walked) = if walks(scheduler) {
+        let owned = ran.saturating_sub(offset);
+        (owned, ran - owned)
+    } else {
+        (ran, 0)
+    };
+    x.schedules = owned;
+    // The failing execution's place in the global order: a walker counted from the start.
+    let position = if walks(scheduler) { ran } else { offset + ran };
+    let detected_at = x.failure.as_ref().map(|_| position);
+    ShardRun { index: shard.index, count: shard.count, first: offset + 1, last: offset + budget, walked, detected_at }
 }
 
 /// What a failing schedule's message says caught it: an oracle, or a deadlock the engine reports
@@ -230,6 +281,23 @@ pub(crate) fn caught_by(message: &str) -> Option<CaughtBy> {
         Some(CaughtBy::Deadlock)
     } else {
         None
+    }
+}
+
+/// Checks, with `scheduler`'s own parser, that `schedule` (a token's last field) is one it can
+/// replay: so a bad token is refused before anything runs.
+pub(crate) fn check_schedule(scheduler: SchedulerId, schedule: &str) -> Result<(), String> {
+    match scheduler {
+        SchedulerId::Loom => loom::decode_schedule(schedule).map(drop),
+        SchedulerId::ShuttleRandom
+        | SchedulerId::ShuttlePct
+        | SchedulerId::ShuttleDfs
+        | SchedulerId::ShuttleUrw
+        | SchedulerId::Default => {
+            shuttle::decode_schedule(schedule).map(drop)
+        }
+        SchedulerId::TokioPaused | SchedulerId::Turmoil => seeded::decode_schedule(schedule).map(drop),
+        SchedulerId::Stress => Err("stress is not a gate scheduler: it has no replay tokens".to_owned()),
     }
 }
 

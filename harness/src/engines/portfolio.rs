@@ -97,7 +97,8 @@ pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
         return Ok(Exploration { schedules, failure, ..Exploration::default() });
     }
     let running = Arc::new(AtomicUsize::new(0));
-    let portfolio = Portfolio::new(job.seed, job.budget.schedules, Arc::clone(&running));
+    // A shard runs its own stream, as a single seeded strategy does.
+    let portfolio = Portfolio::new(job.seed.wrapping_add(job.offset()), job.budget.schedules, Arc::clone(&running));
     let mut explored = engine::search(job, &body, Box::new(portfolio));
     explored.bound = Some(describe());
     if explored.failure.is_some() {

@@ -63,13 +63,20 @@ pub(crate) fn explore_seeds(
     })
 }
 
-/// The seeds to run: the budget's worth from the cell's seed, or the one a token names.
+/// The seeds to run: the budget's worth from the cell's seed (and its shard's offset), or the one a
+/// token names.
 fn seeds(job: &Job<'_>) -> Result<Vec<u64>, String> {
     match job.replay {
-        None => Ok((0..job.budget.schedules.max(1)).map(|i| job.seed.wrapping_add(i)).collect()),
-        Some(schedule) => {
-            let seed = schedule.strip_prefix('s').and_then(|s| s.parse().ok());
-            Ok(vec![seed.ok_or_else(|| format!("schedule '{schedule}' is not of the form s<seed>"))?])
-        }
+        // A shard starts where the shards before it end: seeds are its slice of the order.
+        None => Ok((0..job.budget.schedules.max(1)).map(|i| job.seed.wrapping_add(job.offset() + i)).collect()),
+        Some(schedule) => Ok(vec![decode_schedule(schedule)?]),
     }
+}
+
+/// Decodes a token's schedule field, `s<seed>`: the one seed to run. The one parser, both for
+/// checking a token before anything runs and for replaying it.
+pub(crate) fn decode_schedule(schedule: &str) -> Result<u64, String> {
+    let seed = schedule.strip_prefix('s').filter(|s| s.bytes().all(|b| b.is_ascii_digit()));
+    seed.and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("schedule '{schedule}' is not of the form s<seed>, a seed from 0 to {}", u64::MAX))
 }

@@ -67,7 +67,7 @@ pub(crate) fn oracle_key(message: &str) -> Option<String> {
 /// how it shrank. A failure that is no detection is returned as it is.
 pub(crate) fn shuttle(job: &Job<'_>, body: &Body, found: Found) -> (Found, Option<Shrunk>) {
     let Some(key) = oracle_key(&found.message) else { return (found, None) };
-    let Ok(original) = engine::decode(&found.schedule) else { return (found, None) };
+    let Ok(original) = engine::decode_schedule(&found.schedule) else { return (found, None) };
     let guide = original.steps.iter().filter_map(|s| if let ScheduleStep::Task(t) = s { Some(*t) } else { None });
     let mut search = Search::new(job, body, key, original.seed, original.steps.len());
     let Some(first) = search.attempt(guide.collect()) else {

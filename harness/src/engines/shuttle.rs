@@ -41,19 +41,21 @@ pub(crate) fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Explorati
         return Ok(Exploration { schedules, failure, ..Exploration::default() });
     }
     let n = job.budget.schedules as usize;
+    // A shard of a seeded strategy runs its own stream; DFS walks the executions before its slice.
+    let (seed, walk) = (job.seed.wrapping_add(job.offset()), job.offset() as usize);
     let (strategy, bound): (Box<dyn Scheduler + Send>, Option<String>) = match scheduler {
-        SchedulerId::ShuttleRandom => (Box::new(RandomScheduler::new_from_seed(job.seed, n)), None),
+        SchedulerId::ShuttleRandom => (Box::new(RandomScheduler::new_from_seed(seed, n)), None),
         SchedulerId::ShuttlePct => (
-            Box::new(PctScheduler::new_from_seed(job.seed, job.budget.pct_depth, n)),
+            Box::new(PctScheduler::new_from_seed(seed, job.budget.pct_depth, n)),
             Some(format!("pct depth {}", job.budget.pct_depth)),
         ),
-        SchedulerId::ShuttleDfs => (Box::new(DfsScheduler::new(Some(n), false)), None),
-        SchedulerId::ShuttleUrw => (Box::new(UrwRandomScheduler::new_from_seed(job.seed, n)), None),
+        SchedulerId::ShuttleDfs => (Box::new(DfsScheduler::new(Some(walk + n), false)), None),
+        SchedulerId::ShuttleUrw => (Box::new(UrwRandomScheduler::new_from_seed(seed, n)), None),
         other => return Err(format!("{other} is not a shuttle scheduler")),
     };
     let mut explored = search(job, &body, strategy);
     explored.exhaustive =
-        scheduler == SchedulerId::ShuttleDfs && explored.failure.is_none() && explored.schedules < n as u64;
+        scheduler == SchedulerId::ShuttleDfs && explored.failure.is_none() && explored.schedules < (walk + n) as u64;
     explored.bound = bound;
     Ok(explored)
 }
@@ -110,19 +112,14 @@ pub(crate) fn run_under(
 
 /// Runs exactly the schedule `encoded`, as `racetrack replay` does.
 pub(crate) fn replay(job: &Job<'_>, body: &Body, encoded: &str) -> Result<(u64, Option<Found>), String> {
-    decode(encoded)?;
+    let schedule = decode_schedule(encoded)?;
     let executions = Executions::new(job.scenario);
-    Ok(run_under(&executions, body, job.variant, ReplayScheduler::new_from_encoded(encoded), config()))
+    Ok(run_under(&executions, body, job.variant, ReplayScheduler::new_from_schedule(schedule), config()))
 }
 
 /// A schedule as a token carries it: shuttle's encoding, on one line.
 pub(crate) fn encoded(schedule: &Schedule) -> String {
     serialize_schedule(schedule).replace('\n', "")
-}
-
-/// The schedule a token carries.
-pub(crate) fn decode(encoded: &str) -> Result<Schedule, String> {
-    deserialize_schedule(encoded).ok_or_else(|| format!("'{encoded}' is not a shuttle schedule"))
 }
 
 /// Every field set explicitly, so a cell does not depend on shuttle's defaults of the day.
@@ -136,6 +133,65 @@ pub(crate) fn config() -> Config {
     config.record_steps_in_span = false;
     config.ungraceful_shutdown_config = UngracefulShutdownConfig::default();
     config
+}
+
+/// Decodes a token's schedule field: shuttle's own encoding, the hex of a magic byte, three
+/// varints (task-id width, step count, seed) and the steps packed as bits. The one parser, both
+/// for checking a token before anything runs and for replaying it. shuttle's decoder trusts its
+/// input (it reserves the step count it reads, which can abort the process, and indexes past the
+/// end of a short payload), so the encoding is checked against its own length first.
+pub(crate) fn decode_schedule(encoded: &str) -> Result<Schedule, String> {
+    let bad = |why: &str| {
+        format!("shuttle schedule '{encoded}' {why}: it must be the hex string a shuttle detection's token ends with")
+    };
+    let bytes: Option<Vec<u8>> = (encoded.len() % 2 == 0)
+        .then(|| {
+            encoded
+                .as_bytes()
+                .chunks(2)
+                .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+                .collect()
+        })
+        .flatten();
+    let bytes = bytes.ok_or_else(|| bad("is not a string of hex digit pairs"))?;
+    let (&magic, mut rest) = bytes.split_first().ok_or_else(|| bad("is empty"))?;
+    if magic != SCHEDULE_MAGIC {
+        return Err(bad(&format!("does not start with shuttle's format byte {SCHEDULE_MAGIC:02x}")));
+    }
+    let mut varint = || read_varint(&mut rest).ok_or_else(|| bad("ends inside its header"));
+    let (width, steps, _seed) = (varint()?, varint()?, varint()?);
+    if !(1..=usize::BITS as u64).contains(&width) {
+        return Err(bad(&format!("names task ids of {width} bits")));
+    }
+    // Walk the packed steps: a set bit is a random value, a clear one is followed by a task id.
+    let bits = rest.len() as u64 * 8;
+    let (mut offset, mut step) = (0u64, 0u64);
+    while step < steps && offset < bits {
+        let random = (rest[(offset / 8) as usize] >> (offset % 8)) & 1 == 1;
+        offset += if random { 1 } else { 1 + width };
+        step += 1;
+    }
+    if step < steps || offset > bits {
+        return Err(bad(&format!("says {steps} steps but holds {step}")));
+    }
+    deserialize_schedule(encoded).ok_or_else(|| bad("is not one shuttle can decode"))
+}
+
+/// shuttle's format byte (its `SCHEDULE_MAGIC_V2`).
+const SCHEDULE_MAGIC: u8 = 0x91;
+
+/// Reads one of shuttle's varints (seven bits a byte, least significant first) off the front.
+fn read_varint(bytes: &mut &[u8]) -> Option<u64> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let (&byte, rest) = bytes.split_first()?;
+        *bytes = rest;
+        value |= u64::from(byte & 0x7f).checked_shl(shift)?;
+        if byte & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
 }
 
 /// A scheduler that is never dropped: shuttle's random scheduler prints, when dropped after a

@@ -6,6 +6,7 @@
 //! Nothing run-to-run varies: no time, no addresses, columns in order of first appearance.
 
 mod layer;
+pub mod mermaid;
 mod render;
 
 pub use layer::{capture, install, Recorder};

@@ -21,6 +21,9 @@ pub enum HttpError {
     Io(String),
 }
 
+/// The server-sent event that ends a streamed response.
+pub const STREAM_DONE: &[u8] = b"data: [DONE]\n\n";
+
 /// An httpx client with its pool. The agent creates one per request.
 #[derive(Debug)]
 pub struct OpenAiClient {
@@ -35,18 +38,37 @@ impl OpenAiClient {
         Ok(OpenAiClient { pool: Mutex::new(vec![stream]) })
     }
 
-    /// Sends `request` on the pooled connection and waits for the response. The upstream is slow,
-    /// so the worker sits in `recv` until the connection is broken or the read times out; then it
-    /// unwinds, and unwinding flushes the stream's last record.
+    /// Sends `request` on the pooled connection and waits for the response
+    /// (`chat.completions.create`). The upstream is slow, so the worker sits in `recv` until the
+    /// response comes, the connection is broken or the read times out; a failed request unwinds,
+    /// and unwinding flushes the stream's last record.
     pub fn post(&self, request: &[u8]) -> Result<Vec<u8>, HttpError> {
+        self.exchange(request, false)
+    }
+
+    /// The streaming request (`chat.completions.create(stream=True)`, iterated to the end): reads
+    /// server-sent-event chunks until the [`STREAM_DONE`] line, and returns them all.
+    pub fn stream(&self, request: &[u8]) -> Result<Vec<u8>, HttpError> {
+        self.exchange(request, true)
+    }
+
+    fn exchange(&self, request: &[u8], streaming: bool) -> Result<Vec<u8>, HttpError> {
         let stream = self.pool.lock().first().cloned().ok_or(HttpError::Disconnected)?;
         stream.send(request).map_err(|e| HttpError::Io(e.to_string()))?;
-        let mut buf = [0u8; 4096];
-        let outcome = match stream.recv(&mut buf) {
-            Ok(0) => Err(HttpError::Disconnected),
-            Ok(n) => Ok(buf[..n].to_vec()),
-            Err(e) if is_timeout(&e) => Err(HttpError::ReadTimeout),
-            Err(e) => Err(HttpError::Io(e.to_string())),
+        let mut body = Vec::new();
+        let outcome = loop {
+            let mut buf = [0u8; 4096];
+            match stream.recv(&mut buf) {
+                Ok(0) => break Err(HttpError::Disconnected),
+                Ok(n) => {
+                    body.extend_from_slice(&buf[..n]);
+                    if !streaming || body.ends_with(STREAM_DONE) {
+                        break Ok(body);
+                    }
+                }
+                Err(e) if is_timeout(&e) => break Err(HttpError::ReadTimeout),
+                Err(e) => break Err(HttpError::Io(e.to_string())),
+            }
         };
         if outcome.is_err() {
             // A failed flush on a dead connection is expected and swallowed, as httpcore does.

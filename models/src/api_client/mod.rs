@@ -14,9 +14,15 @@
 //!   prong 2, a stranger only aborts (`deferred_close=stranger_thread`) and the owner's `finally`
 //!   pops the holder and closes. Prong 3, [`validate_sqlite_header`], is in both.
 //!
+//! Both of the seed's entries are here — [`Agent::interruptible_api_call`] and
+//! [`Agent::interruptible_streaming_api_call`] (whose retry closes the broken client and opens a
+//! fresh connection) — and both of its strangers: the interrupt-check loop
+//! ([`Agent::interrupt`]) and the stale detectors ([`Agent::kill_stale_call`],
+//! [`Agent::kill_stale_stream`]).
+//!
 //! | file | what |
 //! |---|---|
-//! | `agent.rs` | [`Agent`]: `interruptible_api_call`, `interrupt`, the owner-stamped holder |
+//! | `agent.rs` | [`Agent`]: both interruptible calls, the interrupt and the stale detectors, the owner-stamped holder |
 //! | `http.rs` | [`OpenAiClient`] (pool, `close`) and [`force_close_tcp_sockets`] |
 //! | `tls.rs` | [`TlsStream`]: the BIO's cached integer and the late 24-byte record |
 //! | `socket.rs` | [`PySocket`]: `socket.socket`'s swap-to-minus-one close |
@@ -28,8 +34,11 @@ mod kanban_db;
 mod socket;
 mod tls;
 
-pub use agent::{Agent, ApiError};
-pub use http::{force_close_tcp_sockets, HttpError, OpenAiClient};
+pub use agent::{Agent, ApiError, STREAM_RETRIES};
+pub use http::{force_close_tcp_sockets, HttpError, OpenAiClient, STREAM_DONE};
 pub use kanban_db::{hex, new_database_image, validate_sqlite_header, DbError, KanbanDb, HEADER_LEN, SQLITE_MAGIC};
 pub use socket::PySocket;
 pub use tls::{late_record, TlsStream, RECORD_HEADER, RECORD_LEN, RECORD_PAYLOAD};
+
+#[cfg(test)]
+mod tests;

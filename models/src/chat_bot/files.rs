@@ -1,21 +1,18 @@
 //! The narrow interface under the TOTP module: privileged reads and writes of root-owned files.
 //! [`ProcessFiles`] runs real subprocesses (`sudo -n cat` / `sudo -n tee` in production) with
-//! timeouts; [`SimFiles`] keeps the files in memory and can stall or fail on the scenario's say.
+//! timeouts; [`SimFiles`](super::SimFiles) keeps the files in memory and stalls or fails a call
+//! on the scenario's say.
 
 use super::totp::TotpError;
-use racetrack_sync::task::Gate;
-use racetrack_sync::{Arc, Mutex};
-use std::collections::BTreeMap;
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use tracing::info;
 
 /// Privileged file access, as the TOTP module needs it. Every call is synchronous and may block.
 pub trait PrivilegedFiles: Send + Sync + 'static {
-    /// The file's contents; `None` when it does not exist.
-    fn read(&self, name: &str) -> Result<Option<String>, TotpError>;
+    /// The file's contents (the helper's output, as bytes); `None` when it does not exist.
+    fn read(&self, name: &str) -> Result<Option<Vec<u8>>, TotpError>;
     /// Replaces the file's contents.
     fn write(&self, name: &str, contents: &str) -> Result<(), TotpError>;
 }
@@ -53,10 +50,11 @@ impl ProcessFiles {
             .arg(self.dir.join(name))
             .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| match e.kind() {
                 std::io::ErrorKind::NotFound => TotpError::Missing(program.clone()),
+                std::io::ErrorKind::PermissionDenied => TotpError::PermissionDenied(format!("{program}: {e}")),
                 _ => TotpError::Failed(format!("{program}: {e}")),
             })?;
         if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
@@ -66,7 +64,13 @@ impl ProcessFiles {
         loop {
             match child.try_wait().map_err(|e| TotpError::Failed(e.to_string()))? {
                 Some(status) if status.success() => break,
-                Some(status) => return Err(TotpError::Failed(format!("{program} exited with {status}"))),
+                Some(status) => {
+                    let mut said = String::new();
+                    if let Some(mut pipe) = child.stderr.take() {
+                        let _ = pipe.read_to_string(&mut said);
+                    }
+                    return Err(failure(program, status, said.trim()));
+                }
                 None if started.elapsed() >= self.timeout => {
                     let _ = child.kill();
                     let _ = child.wait();
@@ -77,105 +81,32 @@ impl ProcessFiles {
         }
         let mut out = Vec::new();
         if let Some(mut pipe) = child.stdout.take() {
-            std::io::Read::read_to_end(&mut pipe, &mut out).map_err(|e| TotpError::Failed(e.to_string()))?;
+            pipe.read_to_end(&mut out).map_err(|e| TotpError::Failed(e.to_string()))?;
         }
         Ok(out)
     }
 }
 
+/// What a failed exit means: `sudo -n` without the rights (or a file it may not touch) is a
+/// permission error, anything else a failure.
+fn failure(program: &str, status: std::process::ExitStatus, stderr: &str) -> TotpError {
+    let denied = ["a password is required", "Permission denied", "not allowed", "Operation not permitted"];
+    if denied.iter().any(|d| stderr.contains(d)) {
+        TotpError::PermissionDenied(format!("{program}: {stderr}"))
+    } else {
+        TotpError::Failed(format!("{program} exited with {status}: {stderr}"))
+    }
+}
+
 impl PrivilegedFiles for ProcessFiles {
-    fn read(&self, name: &str) -> Result<Option<String>, TotpError> {
+    fn read(&self, name: &str) -> Result<Option<Vec<u8>>, TotpError> {
         if !self.dir.join(name).exists() {
             return Ok(None);
         }
-        let out = self.run(&self.read_cmd, name, None)?;
-        Ok(Some(String::from_utf8_lossy(&out).into_owned()))
+        self.run(&self.read_cmd, name, None).map(Some)
     }
 
     fn write(&self, name: &str, contents: &str) -> Result<(), TotpError> {
         self.run(&self.write_cmd, name, Some(contents)).map(drop)
-    }
-}
-
-#[derive(Debug, Default)]
-struct Sim {
-    files: BTreeMap<String, String>,
-    /// Writes wait for this gate (a verification that takes long), up to a real-time limit.
-    stall_writes: Option<(Arc<Gate>, Duration)>,
-    /// Every call fails with this (binary missing, permission denied, timeout).
-    fail: Option<TotpError>,
-    /// Writes fail with this (`tee` denied while `cat` works).
-    fail_writes: Option<TotpError>,
-    /// Writes that gave up waiting for the gate.
-    gave_up: usize,
-}
-
-/// In-memory files the scenario controls. Cheap to clone; clones share the files.
-#[derive(Clone, Debug)]
-pub struct SimFiles(Arc<Mutex<Sim>>);
-
-impl SimFiles {
-    /// Files with these contents.
-    pub fn new<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let files = files.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
-        SimFiles(Arc::new(Mutex::new(Sim { files, ..Sim::default() })))
-    }
-
-    /// From now on every write blocks until `gate` opens; on real threads it gives up after
-    /// `limit` of real time with [`TotpError::Timeout`] (a subprocess timeout).
-    pub fn stall_writes_until(&self, gate: Arc<Gate>, limit: Duration) {
-        self.0.lock().stall_writes = Some((gate, limit));
-    }
-
-    /// Makes every call fail with `error` (`None`: calls work again).
-    pub fn fail_with(&self, error: Option<TotpError>) {
-        self.0.lock().fail = error;
-    }
-
-    /// Makes every write fail with `error` (`None`: writes work again).
-    pub fn fail_writes_with(&self, error: Option<TotpError>) {
-        self.0.lock().fail_writes = error;
-    }
-
-    /// How many writes gave up waiting for their gate.
-    pub fn writes_gave_up(&self) -> usize {
-        self.0.lock().gave_up
-    }
-
-    /// A file's contents.
-    pub fn contents(&self, name: &str) -> Option<String> {
-        self.0.lock().files.get(name).cloned()
-    }
-
-    fn check_failure(&self) -> Result<(), TotpError> {
-        self.0.lock().fail.clone().map_or(Ok(()), Err)
-    }
-}
-
-impl PrivilegedFiles for SimFiles {
-    fn read(&self, name: &str) -> Result<Option<String>, TotpError> {
-        self.check_failure()?;
-        Ok(self.contents(name))
-    }
-
-    fn write(&self, name: &str, contents: &str) -> Result<(), TotpError> {
-        self.check_failure()?;
-        if let Some(error) = self.0.lock().fail_writes.clone() {
-            return Err(error);
-        }
-        let stall = self.0.lock().stall_writes.clone();
-        if let Some((gate, limit)) = stall {
-            if !gate.is_open() {
-                info!(actor = "totp", "write {name}: blocks until the gate opens");
-                if !gate.wait_blocking(limit) {
-                    self.0.lock().gave_up += 1;
-                    info!(actor = "totp", "write {name}: gave up after {limit:?} of real time");
-                    return Err(TotpError::Timeout(limit));
-                }
-                info!(actor = "totp", "write {name}: gate open, done");
-            }
-        }
-        self.0.lock().files.insert(name.to_owned(), contents.to_owned());
-        Ok(())
     }
 }

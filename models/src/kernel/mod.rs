@@ -32,7 +32,7 @@ mod table;
 
 pub use real::RealKernel;
 pub use sim::SimKernel;
-pub use table::{Description, WriteRecord};
+pub use table::{Description, WriteRecord, EPHEMERAL_PORTS};
 
 use std::io;
 use std::path::Path;

@@ -1,5 +1,8 @@
 //! The simulated kernel: one fd table behind a facade [`Mutex`], and a facade [`Condvar`] a
 //! blocked `recv` waits on, so loom and shuttle decide every interleaving of the syscalls.
+//!
+//! Its audit (who opened, wrote to, shut down and closed each object) is what an `strace` of the
+//! process would show, with the object each integer named at the time: the oracles read it.
 
 use super::table::{errno, Description, Kind, Table};
 use super::{Fd, Kernel};
@@ -9,8 +12,9 @@ use std::path::Path;
 use tracing::info;
 
 /// A simulated process's kernel state. Build it inside the run (its primitives belong to the
-/// engine current at construction). Sockets connect to a peer that never answers: a `recv`
-/// returns only once the socket is shut down or [`SimKernel::elapse_read_timeout`] is called.
+/// engine current at construction). Sockets connect to a peer that answers only when the run says
+/// so ([`SimKernel::respond`]): otherwise a `recv` returns only once the socket is shut down or
+/// [`SimKernel::elapse_read_timeout`] is called.
 #[derive(Debug)]
 pub struct SimKernel {
     table: Mutex<Table>,
@@ -43,6 +47,26 @@ impl SimKernel {
         self.wakeup.notify_all();
     }
 
+    /// The upstream sends `response` on connection number `connection` (1: the process's first
+    /// `connect`): now, if that connection was made, else as soon as it is.
+    pub fn respond(&self, connection: usize, response: &[u8]) {
+        let mut table = self.table.lock();
+        match table.connection_mut(connection) {
+            Some(socket) => socket.inbox.extend_from_slice(response),
+            None => table.responses.entry(connection).or_default().extend_from_slice(response),
+        }
+        self.wakeup.notify_all();
+    }
+
+    /// The upstream resets connection number `connection` (`RST`): its reads fail with
+    /// `ECONNRESET`. A no-op on a connection not made.
+    pub fn reset(&self, connection: usize) {
+        if let Some(socket) = self.table.lock().connection_mut(connection) {
+            socket.reset = true;
+        }
+        self.wakeup.notify_all();
+    }
+
     /// The integers allocated now, ascending.
     pub fn open_fds(&self) -> Vec<Fd> {
         self.table.lock().fds.keys().copied().collect()
@@ -53,8 +77,9 @@ impl SimKernel {
         self.table.lock().descriptions.clone()
     }
 
-    /// `recv` on a socket whose peer never answers: returns at shutdown or at the read timeout.
-    fn blocking_recv(&self, fd: Fd, _buf: &mut [u8]) -> io::Result<usize> {
+    /// `recv`: what the peer sent, else EOF once the socket is shut down, else `EAGAIN` once the
+    /// read timeout has passed; until then it blocks.
+    fn blocking_recv(&self, fd: Fd, buf: &mut [u8]) -> io::Result<usize> {
         let mut table = self.table.lock();
         // The call holds the description, not the integer: a close of `fd` on another thread
         // neither wakes it nor ends it (Linux), only a shutdown does.
@@ -63,12 +88,25 @@ impl SimKernel {
         let mut announced = false;
         loop {
             let timed_out = table.read_timeout_elapsed;
-            let (rd_shut, _) = table.socket_mut(index)?;
-            if *rd_shut {
+            let socket = table.socket_mut(index)?;
+            // Bytes already received are read first, as Linux does after a shutdown.
+            if !socket.inbox.is_empty() {
+                let n = buf.len().min(socket.inbox.len());
+                buf[..n].copy_from_slice(&socket.inbox[..n]);
+                socket.inbox.drain(..n);
+                info!("recv(fd {fd}) returns {n} bytes");
+                return Ok(n);
+            }
+            if socket.reset {
+                info!("recv(fd {fd}) fails: connection reset by peer");
+                return Err(errno(libc::ECONNRESET));
+            }
+            if socket.rd_shut {
                 info!("recv(fd {fd}) returns EOF: socket shut down");
                 return Ok(0);
             }
             if timed_out {
+                table.descriptions[index].recv_timed_out = true;
                 return Err(errno(libc::EAGAIN));
             }
             if !announced {
@@ -89,6 +127,22 @@ impl SimKernel {
                 out.push(format!(
                     "{} wrote {} bytes through fd {} into {}{at} (opened by {})",
                     w.writer, w.len, w.fd, d.name, d.opened_by
+                ));
+            }
+        }
+        out
+    }
+
+    /// Shutdowns that landed on a file, in words: each one was aimed at a socket through an
+    /// integer that has since been recycled (on a socket it would have broken an innocent
+    /// connection; on a file it fails with `ENOTSOCK`).
+    pub fn misdirected_shutdowns(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for d in self.descriptions().iter().filter(|d| !d.is_socket) {
+            for caller in &d.shutdown_by {
+                out.push(format!(
+                    "{caller} called shutdown on an fd that names {} (opened by {})",
+                    d.name, d.opened_by
                 ));
             }
         }
@@ -116,8 +170,9 @@ impl Default for SimKernel {
 
 impl Kernel for SimKernel {
     fn connect(&self, endpoint: &str) -> io::Result<Fd> {
-        let kind = Kind::Socket { rd_shut: false, wr_shut: false };
-        Ok(self.table.lock().install(format!("tcp {endpoint}"), &thread::current_name(), kind))
+        let mut table = self.table.lock();
+        let kind = Kind::Socket(table.next_socket()?);
+        Ok(table.install(format!("tcp {endpoint}"), &thread::current_name(), kind))
     }
 
     fn open(&self, path: &Path) -> io::Result<Fd> {
@@ -154,8 +209,11 @@ impl Kernel for SimKernel {
     fn shutdown(&self, fd: Fd) -> io::Result<()> {
         let mut table = self.table.lock();
         let index = table.lookup(fd)?;
-        let (rd_shut, wr_shut) = table.socket_mut(index)?;
-        (*rd_shut, *wr_shut) = (true, true);
+        table.descriptions[index].shutdown_by.push(thread::current_name());
+        let socket = table.socket_mut(index).inspect_err(|_| {
+            info!("shutdown(fd {fd}) fails: ENOTSOCK, it names a file now");
+        })?;
+        (socket.rd_shut, socket.wr_shut) = (true, true);
         self.wakeup.notify_all();
         Ok(())
     }

@@ -6,6 +6,10 @@ use super::Fd;
 use std::collections::BTreeMap;
 use std::io;
 
+/// How many connections a simulated process can make in one run (its ephemeral ports): a call
+/// that reconnects without bound fails with `EADDRNOTAVAIL` instead of looping for ever.
+pub const EPHEMERAL_PORTS: usize = 64;
+
 /// An `io::Error` carrying `errno`, as the real kernel reports it.
 pub(super) fn errno(code: i32) -> io::Error {
     io::Error::from_raw_os_error(code)
@@ -29,10 +33,24 @@ pub struct WriteRecord {
 pub(super) enum Kind {
     /// Inherited stdin, stdout or stderr.
     Stdio,
-    /// A connected TCP socket; the peer never answers (a slow upstream).
-    Socket { rd_shut: bool, wr_shut: bool },
+    /// A connected TCP socket.
+    Socket(Socket),
     /// A regular file and this description's offset.
     File { path: String, offset: u64 },
+}
+
+/// A connected TCP socket's state. Its peer sends nothing unless the run says it answers
+/// ([`super::SimKernel::respond`]): a slow upstream.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Socket {
+    /// Which connection this is: 1 for the first `connect` of the process, 2 for the next, …
+    pub connection: usize,
+    pub rd_shut: bool,
+    pub wr_shut: bool,
+    /// Bytes the peer sent that nobody has read yet.
+    pub inbox: Vec<u8>,
+    /// The peer reset the connection (`RST`): reads fail with `ECONNRESET` once the inbox is read.
+    pub reset: bool,
 }
 
 /// One open file description (what an fd integer points at), with its audit trail.
@@ -46,6 +64,11 @@ pub struct Description {
     pub is_socket: bool,
     /// Every thread that released it with `close`, in order (more than one is a double close).
     pub closed_by: Vec<String>,
+    /// Every thread that called `shutdown` on an integer naming it, in order, whether or not the
+    /// call could succeed (on a file it fails with `ENOTSOCK`).
+    pub shutdown_by: Vec<String>,
+    /// Whether a `recv` on it gave up at the read timeout (nothing broke it or answered it).
+    pub recv_timed_out: bool,
     /// Every write that landed in it.
     pub writes: Vec<WriteRecord>,
     pub(super) kind: Kind,
@@ -61,6 +84,10 @@ pub(super) struct Table {
     pub files: BTreeMap<String, Vec<u8>>,
     /// The client's read timeout has passed: a `recv` with nothing to read gives up.
     pub read_timeout_elapsed: bool,
+    /// Sockets connected so far.
+    pub connections: usize,
+    /// What the upstream will send on connections not made yet, by connection number.
+    pub responses: BTreeMap<usize, Vec<u8>>,
 }
 
 impl Table {
@@ -71,6 +98,8 @@ impl Table {
             descriptions: Vec::new(),
             files: BTreeMap::new(),
             read_timeout_elapsed: false,
+            connections: 0,
+            responses: BTreeMap::new(),
         };
         for name in ["stdin", "stdout", "stderr"] {
             table.install(name.to_owned(), "init", Kind::Stdio);
@@ -81,12 +110,14 @@ impl Table {
     /// Creates a description and gives it the lowest free integer (POSIX).
     pub fn install(&mut self, name: String, opened_by: &str, kind: Kind) -> Fd {
         let fd = (0..).find(|fd| !self.fds.contains_key(fd)).expect("an fd table has a free integer");
-        let is_socket = matches!(kind, Kind::Socket { .. });
+        let is_socket = matches!(kind, Kind::Socket(_));
         self.descriptions.push(Description {
             name,
             opened_by: opened_by.to_owned(),
             is_socket,
             closed_by: Vec::new(),
+            shutdown_by: Vec::new(),
+            recv_timed_out: false,
             writes: Vec::new(),
             kind,
         });
@@ -105,8 +136,8 @@ impl Table {
         let d = &mut self.descriptions[index];
         let offset = match &mut d.kind {
             Kind::Stdio => None,
-            Kind::Socket { wr_shut: true, .. } => return Err(errno(libc::EPIPE)),
-            Kind::Socket { .. } => None,
+            Kind::Socket(Socket { wr_shut: true, .. }) => return Err(errno(libc::EPIPE)),
+            Kind::Socket(_) => None,
             Kind::File { path, offset } => {
                 let at = *offset;
                 let contents = self.files.get_mut(path.as_str()).expect("an open file has contents");
@@ -138,10 +169,30 @@ impl Table {
     }
 
     /// The socket state of the description at `index`, or `ENOTSOCK`.
-    pub fn socket_mut(&mut self, index: usize) -> io::Result<(&mut bool, &mut bool)> {
+    pub fn socket_mut(&mut self, index: usize) -> io::Result<&mut Socket> {
         match &mut self.descriptions[index].kind {
-            Kind::Socket { rd_shut, wr_shut } => Ok((rd_shut, wr_shut)),
+            Kind::Socket(socket) => Ok(socket),
             _ => Err(errno(libc::ENOTSOCK)),
         }
+    }
+
+    /// A new socket's state: the next connection number, and what the upstream already sent on
+    /// it. `EADDRNOTAVAIL` once [`EPHEMERAL_PORTS`] connections have been made: every closed one
+    /// still holds its port in `TIME_WAIT` for longer than a run lasts.
+    pub fn next_socket(&mut self) -> io::Result<Socket> {
+        if self.connections == EPHEMERAL_PORTS {
+            return Err(errno(libc::EADDRNOTAVAIL));
+        }
+        self.connections += 1;
+        let inbox = self.responses.remove(&self.connections).unwrap_or_default();
+        Ok(Socket { connection: self.connections, inbox, ..Socket::default() })
+    }
+
+    /// The socket of connection number `connection`, if it was made.
+    pub fn connection_mut(&mut self, connection: usize) -> Option<&mut Socket> {
+        self.descriptions.iter_mut().find_map(|d| match &mut d.kind {
+            Kind::Socket(s) if s.connection == connection => Some(s),
+            _ => None,
+        })
     }
 }

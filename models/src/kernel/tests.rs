@@ -34,6 +34,55 @@ fn sim_recycles_the_lowest_free_fd_and_audits_stale_writes() {
     assert_eq!(k.foreign_closes(), [format!("{me} released the fd of tcp api:443 (opened by owner)")]);
 }
 
+/// The upstream's answer, the shutdown audit and the read-timeout audit the stranger-fd-close
+/// oracles read: bytes already received are read before the EOF of a shutdown (as on Linux), a
+/// shutdown through an integer that now names a file fails with ENOTSOCK and is recorded, and a
+/// recv that gave up at the read timeout is marked.
+#[test]
+fn sim_answers_audits_shutdowns_and_marks_read_timeouts() {
+    let k = SimKernel::new();
+    k.create_file("kanban.db", vec![0; 8]);
+    k.respond(2, b"late");
+    let first = k.connect("api:443").unwrap();
+    k.respond(1, b"hello");
+    k.shutdown(first).unwrap();
+    let mut buf = [0; 16];
+    assert_eq!(k.recv(first, &mut buf).unwrap(), 5, "received bytes come before the EOF");
+    assert_eq!(&buf[..5], b"hello");
+    assert_eq!(k.recv(first, &mut buf).unwrap(), 0);
+    k.close(first).unwrap();
+    let db = k.open(Path::new("kanban.db")).unwrap();
+    assert_eq!(k.shutdown(db).unwrap_err().raw_os_error(), Some(libc::ENOTSOCK));
+    let me = thread::current_name();
+    assert_eq!(
+        k.misdirected_shutdowns(),
+        [format!("{me} called shutdown on an fd that names kanban.db (opened by {me})")]
+    );
+    let second = k.connect("api:443").unwrap();
+    assert_eq!(k.recv(second, &mut buf).unwrap(), 4, "an answer sent before the connection waits for it");
+    k.elapse_read_timeout();
+    assert!(is_timeout(&k.recv(second, &mut buf).unwrap_err()));
+    let timed_out: Vec<bool> = k.descriptions().iter().filter(|d| d.is_socket).map(|d| d.recv_timed_out).collect();
+    assert_eq!(timed_out, [false, true]);
+    assert_eq!(k.descriptions().iter().map(|d| d.shutdown_by.len()).collect::<Vec<_>>(), [0, 0, 0, 1, 1, 0]);
+}
+
+/// A reset connection fails its reads with ECONNRESET, and a process that keeps reconnecting runs
+/// out of ephemeral ports (each closed one lingers in TIME_WAIT) instead of looping for ever.
+#[test]
+fn sim_resets_and_runs_out_of_ephemeral_ports() {
+    let k = SimKernel::new();
+    let fd = k.connect("api:443").unwrap();
+    k.reset(1);
+    assert_eq!(k.recv(fd, &mut [0; 8]).unwrap_err().raw_os_error(), Some(libc::ECONNRESET));
+    k.close(fd).unwrap();
+    for _ in 1..super::EPHEMERAL_PORTS {
+        let fd = k.connect("api:443").unwrap();
+        k.close(fd).unwrap();
+    }
+    assert_eq!(k.connect("api:443").unwrap_err().raw_os_error(), Some(libc::EADDRNOTAVAIL));
+}
+
 /// Under every loom interleaving: a shutdown ends a blocked recv with EOF and keeps the integer;
 /// a close alone never ends it with EOF (on Linux it stays blocked; here until the read timeout).
 #[test]

@@ -7,7 +7,7 @@
 //!
 //! | concern | file | buggy (before the fix) | fixed |
 //! |---|---|---|---|
-//! | spawn sites | `spawn.rs` | the worker is stored with a bare assignment | [`Gateway::attach_worker`] stores it iff the sid still maps to the very same session (`Arc::ptr_eq`), else closes it — at the build and at the post-turn restart |
+//! | spawn sites | `spawn.rs` | the worker is stored with a bare assignment | [`Gateway::attach_worker`] stores it iff the sid still maps to the very same session (`Arc::ptr_eq`), else closes it — at all four: build, init (resume), on-demand `slash.exec`, post-turn restart |
 //! | teardown | `teardown.rs` | each path looks the session up, ends it, closes its worker and unmaps it on its own | every path goes through [`Gateway::close_session_by_id`]: claim by unmapping under the lock, then a `finalized`-guarded teardown |
 //! | worker close | `worker.rs` | poll-then-SIGTERM, no claim | `closed` claim; SIGHUP → SIGTERM → SIGKILL to the worker's group (never the gateway's), zombie reaped |
 //! | idle reaper | `reaper.rs` | scans under the lock, evicts after releasing it | re-checks the whole idle predicate under the lock, in the funnel |
@@ -46,7 +46,7 @@ mod tests;
 
 pub use clock::{Clock, MonotonicClock, SimClock};
 pub use os_process::{leftover_children, OsProcessTable};
-pub use process::{audit, Exit, ProcessEvent, ProcessId, ProcessTable, Signal, SpawnSpec};
+pub use process::{audit, spawned, Exit, ProcessEvent, ProcessId, ProcessTable, Signal, SpawnSpec};
 pub use reaper::ReaperHandle;
 pub use rlock::{ReentrantGuard, ReentrantLock};
 pub use session::{EndReason, EndRecord, Session, SessionInfo, SessionOptions, SessionState, Transport};

@@ -135,6 +135,17 @@ pub enum ProcessEvent {
     },
 }
 
+/// The spawn number of every process an audit log saw started, in spawn order.
+pub fn spawned(events: &[ProcessEvent]) -> Vec<u64> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            ProcessEvent::Spawned { serial, .. } => Some(*serial),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Checks a table's audit log against the teardown invariants. `closed` lists the spawn numbers
 /// whose owner has closed them: each must have been signalled and reaped.
 pub fn audit(events: &[ProcessEvent], own_pgid: u32, closed: &[u64]) -> Vec<String> {

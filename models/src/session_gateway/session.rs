@@ -161,4 +161,7 @@ pub struct EndRecord {
     pub reason: EndReason,
     /// When, on the gateway's clock.
     pub at: Duration,
+    /// Its last client activity: what a later resume of the sid restores as the new session's
+    /// `last_active` (the transcript's last message), while its `created_at` is the resume.
+    pub last_active: Duration,
 }

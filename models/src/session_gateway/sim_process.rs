@@ -27,6 +27,8 @@ struct Proc {
 
 #[derive(Debug, Default)]
 struct Table {
+    /// How many of the next spawns fail (a worker that cannot start: no python, EAGAIN).
+    failing_spawns: usize,
     procs: BTreeMap<u32, Proc>,
     reaped: BTreeSet<u64>,
     next_serial: u64,
@@ -50,6 +52,11 @@ impl SimProcessTable {
     /// escalation to reach SIGKILL).
     pub fn ignoring(signals: &[Signal]) -> Self {
         SimProcessTable { table: Mutex::new(Table { next_serial: 1, ..Table::default() }), ignores: signals.to_vec() }
+    }
+
+    /// Makes the next `count` spawns fail, as a worker that cannot start does.
+    pub fn fail_spawns(&self, count: usize) {
+        self.table.lock().failing_spawns = count;
     }
 
     /// The audit log so far.
@@ -90,6 +97,11 @@ impl Default for SimProcessTable {
 impl ProcessTable for SimProcessTable {
     fn spawn(&self, spec: &SpawnSpec) -> io::Result<ProcessId> {
         let mut t = self.table.lock();
+        if t.failing_spawns > 0 {
+            t.failing_spawns -= 1;
+            info!("spawn failed");
+            return Err(io::Error::from_raw_os_error(11)); // EAGAIN
+        }
         let pid = (FIRST_PID..).find(|pid| !t.procs.contains_key(pid)).expect("pids exhausted");
         let serial = t.next_serial;
         t.next_serial += 1;

@@ -105,8 +105,8 @@ impl Gateway {
                 info!("finalize {} ({reason:?}): marked, write end record", session.name());
             }
         }
-        let at = self.0.clock.now();
-        let record = EndRecord { sid: session.sid().to_owned(), serial: session.serial(), reason, at };
+        let (at, last_active) = (self.0.clock.now(), session.lock_state().last_active);
+        let record = EndRecord { sid: session.sid().to_owned(), serial: session.serial(), reason, at, last_active };
         self.0.ended.lock().push(record);
         if self.0.variant == Variant::Fixed {
             // The single chokepoint for the worker; the slot keeps it, so a racing restart that

@@ -159,3 +159,62 @@ fn active_list_skips_finalized_sessions() {
         }
     }
 }
+
+/// A stopped reaper scans no more: once `stop` has returned, a session that goes idle (on the
+/// gateway's virtual clock) stays mapped however long the reaper's real-time period passes.
+#[test]
+fn stopped_reaper_evicts_nothing() {
+    let procs = Arc::new(SimProcessTable::new());
+    let clock = Arc::new(SimClock::new());
+    let config = GatewayConfig { reaper_scan: Duration::from_millis(2), ..GatewayConfig::default() };
+    let gateway = Gateway::new(racetrack_sync::Variant::Fixed, config, procs, clock.clone());
+    let options = SessionOptions { transport: Transport::Detached, close_on_disconnect: false };
+    let session = gateway.create_session("late", options).unwrap();
+    gateway.build_session("late", &session).unwrap();
+    gateway.start_idle_reaper(Duration::from_millis(1)).stop();
+    clock.advance(SESSION_TTL + REAPER_SCAN);
+    thread::sleep(Duration::from_millis(50)); // 25 periods of a reaper that would still run
+    assert!(gateway.session("late").is_some(), "a stopped reaper evicted a session");
+}
+
+/// A session resumed from storage comes back with the `last_active` it ended with and a fresh
+/// `created_at` (what keeps the idle reaper off a session its client just came back to).
+#[test]
+fn init_restores_the_stored_last_active() {
+    let procs = Arc::new(SimProcessTable::new());
+    let clock = Arc::new(SimClock::new());
+    let gateway = Gateway::new(racetrack_sync::Variant::Fixed, GatewayConfig::default(), procs, clock.clone());
+    let options = SessionOptions { transport: Transport::Detached, close_on_disconnect: false };
+    clock.advance(Duration::from_secs(60));
+    gateway.create_session("s", options).unwrap();
+    clock.advance(Duration::from_secs(60));
+    gateway.submit_prompt("s").unwrap();
+    gateway.close_session("s");
+    clock.advance(SESSION_TTL);
+    let back = gateway.resume_session("s", Transport::Ws(1)).unwrap();
+    let state = back.state();
+    assert_eq!(
+        (state.last_active, back.created_at()),
+        (Duration::from_secs(120), Duration::from_secs(120) + SESSION_TTL)
+    );
+    assert!(!gateway.is_idle(&back, clock.now() + REAPER_SCAN), "just resumed, yet idle");
+    assert!(state.worker.is_some() && !state.starting);
+}
+
+/// `slash.exec` spawns a worker on demand for a session without one, and reuses it after; for a
+/// session closed meanwhile it fails (and its on-demand worker is closed by the attach).
+#[test]
+fn slash_exec_spawns_on_demand_once() {
+    let (gateway, procs) = sim_gateway(racetrack_sync::Variant::Fixed);
+    let options = SessionOptions { transport: Transport::Detached, close_on_disconnect: false };
+    let session = gateway.create_session("c", options).unwrap();
+    procs.fail_spawns(1);
+    assert!(gateway.build_session("c", &session).is_err());
+    assert!(!session.state().starting && session.worker().is_none(), "the agent starts without its worker");
+    assert_eq!(gateway.slash_exec("c", "/help").unwrap(), "w1 ran /help");
+    assert_eq!(gateway.slash_exec("c", "/model").unwrap(), "w1 ran /model");
+    assert_eq!(procs.running(), [1]);
+    gateway.close_session("c");
+    assert!(matches!(gateway.slash_exec("c", "/help"), Err(GatewayError::NoSuchSession(_))));
+    assert!(procs.running().is_empty());
+}

@@ -30,7 +30,7 @@ pub const JANITOR_PERIOD: Duration = Duration::from_millis(50);
 
 /// One task: its script, its thread once published, and whether it has reported.
 #[derive(Debug)]
-pub struct Task {
+struct Task {
     id: TaskId,
     script: Script,
     thread: Mutex<Option<Arc<TaskThread>>>,
@@ -38,16 +38,12 @@ pub struct Task {
 }
 
 impl Task {
-    /// The task's id.
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
-    /// Reports the task's terminal response, once: a second report of the same task is dropped.
+    /// Sends the task's terminal response, as Appose's `_respond` does: it marks the task
+    /// finished first, and a second terminal response is sent all the same (Appose only notes it).
+    /// So the janitor's "has it reported" check is what keeps it from failing a finished task.
     fn report(&self, sink: &dyn ResponseSink, response: Response) {
-        if !self.finished.swap(true, Ordering::SeqCst) {
-            sink.respond(response);
-        }
+        self.finished.store(true, Ordering::SeqCst);
+        sink.respond(response);
     }
 
     /// Runs the script and reports its outcome, as Appose's `Task._run` does.
@@ -104,6 +100,7 @@ impl Worker {
         let task = Arc::new(Task { id: task, script, thread: Mutex::new(None), finished: AtomicBool::new(false) });
         self.0.tasks.lock().insert(task.id.clone(), Arc::clone(&task));
         if main_queue {
+            info!("{}: queued for the main thread, no handle", task.id);
             self.0.main_queue.lock().push_back(task);
             return;
         }
@@ -130,7 +127,10 @@ impl Worker {
 
     /// Runs the tasks queued for the main thread, in order (Appose's main-thread loop).
     pub fn run_main_queue(&self) {
-        while let Some(task) = self.0.main_queue.lock().pop_front() {
+        loop {
+            // Popped in a statement of its own: the queue's lock is not held while the task runs,
+            // so the receiver can keep queueing (Appose's `self.queue.pop()` takes no lock).
+            let Some(task) = self.0.main_queue.lock().pop_front() else { break };
             task.run(&*self.0.sink);
             self.0.tasks.lock().remove(&task.id);
         }

@@ -65,11 +65,6 @@ impl TaskThread {
             let _ = handle.join();
         }
     }
-
-    /// The thread's name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
 }
 
 impl std::fmt::Debug for TaskThread {

@@ -78,6 +78,9 @@ pub(super) struct State {
     reparent: Reparent,
     pub(super) kill_due: Option<Duration>,
     pub(super) end_of_run: Option<Duration>,
+    /// Threads blocked in [`SimProcess::hang`]: an ending process wakes them (and only then
+    /// signals, so that runs without a hung command keep their interleavings).
+    pub(super) hanging: usize,
 }
 
 pub(super) struct Shared {
@@ -112,6 +115,7 @@ impl SimProcesses {
             reparent,
             kill_due: None,
             end_of_run: None,
+            hanging: 0,
         };
         SimProcesses(Arc::new(Shared { state: Mutex::new(state), changed: Condvar::new() }))
     }

@@ -39,6 +39,16 @@ impl SimProcess {
         me.output.push(line.to_owned());
         true
     }
+
+    /// Blocks until this process has ended, by its own exit or a kill: a command that never
+    /// finishes by itself (one waiting on the dead gateway, say). Takes no virtual time.
+    pub fn hang(&self) {
+        let shared = &self.kernel.0;
+        let mut s = shared.state.lock();
+        s.hanging += 1;
+        let mut s = shared.changed.wait_while(s, |s| s.processes[self.index].end.is_none());
+        s.hanging -= 1;
+    }
 }
 
 impl ProcessTable for SimProcess {
@@ -65,6 +75,9 @@ impl ProcessTable for SimProcess {
         if end_of_run.is_some_and(|end| me.clock >= end) {
             me.end = Some(End::Killed { at: me.clock });
             info!("{label}: {} still running at {}ms, end of run: killed", me.pid, me.clock.as_millis());
+            if s.hanging > 0 {
+                shared.changed.notify_all();
+            }
             return Err(Killed);
         }
         Ok(())
@@ -76,6 +89,10 @@ impl ProcessTable for SimProcess {
         let me = &mut s.processes[self.index];
         me.end = Some(End::Exited { code, at: me.clock });
         info!("{label}: {} exit({code}) at {}ms", me.pid, me.clock.as_millis());
+        if s.hanging > 0 {
+            // A thread of this process waiting for it to end (SimProcess::hang) ends with it.
+            self.kernel.0.changed.notify_all();
+        }
     }
 }
 

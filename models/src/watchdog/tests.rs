@@ -95,3 +95,16 @@ fn residual_a_parent_dead_before_arming_anchors_the_watchdog_to_init() {
     let passed = Watchdog::arm_for(Variant::Fixed, worker, CONFIG, Arc::new(InFlight::new()), at_spawn);
     assert!(passed.run().is_ok(), "armed with the identity passed at spawn: exits");
 }
+
+/// A command that has finished no longer holds an orphan's exit: it exits at its first orphaned
+/// poll, without draining (the seed's `_in_flight.clear()` in the command's `finally`).
+#[test]
+fn a_finished_command_does_not_hold_the_exit() {
+    let (kernel, gateway, worker) = world(Reparent::ToInit);
+    let in_flight = Arc::new(InFlight::new());
+    let watchdog = Watchdog::arm(Variant::Fixed, worker.clone(), CONFIG, Arc::clone(&in_flight));
+    drop(in_flight.begin());
+    assert!(!in_flight.is_set(), "the command's end clears the flag");
+    kernel.kill(gateway);
+    assert_eq!(watchdog.run(), Ok(Exited { drained: Duration::ZERO }));
+}

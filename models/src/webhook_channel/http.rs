@@ -1,13 +1,13 @@
 //! The webhook handler path (the seed's `src/channels/http.rs`): `process_message`.
 
-use super::{InFlight, IncomingMessage, WebhookChannel};
+use super::{IncomingMessage, WebhookChannel};
 use racetrack_sync::task;
 use racetrack_sync::Variant;
 use std::time::Duration;
 use tokio::sync::oneshot;
 use tracing::info;
 
-/// How long a request waits for the agent's answer.
+/// How long a request waits for the agent's answer, in production ([`Config`](super::Config)).
 pub const RESPONSE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What the webhook answers: the seed's `(StatusCode, Json<WebhookResponse>)`.
@@ -34,8 +34,15 @@ impl WebhookResponse {
 }
 
 impl WebhookChannel {
-    /// Hands `msg` to the agent; with `wait_for_response`, waits (up to [`RESPONSE_TIMEOUT`]) for
-    /// the agent's answer through a oneshot registered in `pending_responses`.
+    /// Hands `msg` to the agent; with `wait_for_response`, waits (up to the configured
+    /// [`RESPONSE_TIMEOUT`]) for the agent's answer through a oneshot registered in
+    /// `pending_responses`.
+    ///
+    /// The exits, and what becomes of the request's `pending_responses` entry: 429 (never
+    /// registered); 503 "Channel not started" and 500 "Channel closed" (Fixed removes it, Buggy
+    /// leaves it: the review's second defect); 200 with the answer (the agent's
+    /// [`respond`](WebhookChannel::respond) took it out); 504 on timeout (removed); 500 "Response
+    /// channel closed" (the waiter was dropped, so it is gone already).
     pub async fn process_message(&self, msg: IncomingMessage, wait_for_response: bool) -> WebhookResponse {
         let (state, id, who) = (&self.0, msg.id, msg.user.clone());
         let response_rx = if wait_for_response {
@@ -51,64 +58,26 @@ impl WebhookChannel {
             None
         };
 
-        let sent = match state.variant {
-            Variant::Buggy => {
-                // let tx_guard = state.tx.read().await; if let Some(tx) = tx_guard.as_ref() { tx.send(msg).await }
-                let tx_guard = state.tx.read().await;
-                match tx_guard.as_ref() {
-                    None => Err(WebhookResponse::error(503, id, "Channel not started")),
-                    Some(tx) => {
-                        if tx.capacity() == 0 {
-                            info!(actor = %who, "msg {id}: buffer full, send waits holding read guard");
-                        }
-                        let _in_flight = InFlight::new(&state.sends_in_flight);
-                        tx.send(msg).await.map_err(|_| WebhookResponse::error(500, id, "Channel closed"))
-                    }
-                }
+        if let Err(refused) = state.send_to_agent(msg).await {
+            if state.variant == Variant::Fixed {
+                state.pending_responses.write().await.remove(&id);
             }
-            Variant::Fixed => {
-                // Clone the sender out; the guard drops at the end of the block, before the await.
-                let tx = state.tx.read().await.as_ref().cloned();
-                match tx {
-                    None => Err(WebhookResponse::error(503, id, "Channel not started")),
-                    Some(tx) => {
-                        if tx.capacity() == 0 {
-                            info!(actor = %who, "msg {id}: buffer full, send waits (guard dropped)");
-                        }
-                        let _in_flight = InFlight::new(&state.sends_in_flight);
-                        tx.send(msg).await.map_err(|_| WebhookResponse::error(500, id, "Channel closed"))
-                    }
-                }
-            }
-        };
-        if let Err(refused) = sent {
-            match state.variant {
-                Variant::Buggy if response_rx.is_some() => {
-                    info!(actor = %who, "msg {id}: {} {:?}, pending entry left", refused.status, refused.response)
-                }
-                Variant::Buggy => info!(actor = %who, "msg {id}: {} {:?}", refused.status, refused.response),
-                Variant::Fixed => {
-                    state.pending_responses.write().await.remove(&id);
-                    info!(actor = %who, "msg {id}: {} {:?}", refused.status, refused.response);
-                }
-            }
-            return refused;
+            let (status, why) = refused.http();
+            info!(actor = %who, "msg {id}: {status} {why}");
+            return WebhookResponse::error(status, id, why);
         }
         info!(actor = %who, "msg {id}: accepted");
 
         let Some(rx) = response_rx else {
             return WebhookResponse::new(200, id, "accepted", None);
         };
-        match task::timeout(RESPONSE_TIMEOUT, rx).await {
+        match task::timeout(state.config.response_timeout, rx).await {
             Ok(Ok(answer)) => WebhookResponse::new(200, id, "ok", Some(answer)),
-            Ok(Err(_)) => {
-                if state.variant == Variant::Fixed {
-                    state.pending_responses.write().await.remove(&id);
-                }
-                WebhookResponse::error(500, id, "Response channel closed")
-            }
+            // The waiter lived only in the map: whoever dropped it took the entry out.
+            Ok(Err(_)) => WebhookResponse::error(500, id, "Response channel closed"),
             Err(_) => {
                 state.pending_responses.write().await.remove(&id);
+                info!(actor = %who, "msg {id}: 504, no answer in {:?}", state.config.response_timeout);
                 WebhookResponse::error(504, id, "Response timeout")
             }
         }

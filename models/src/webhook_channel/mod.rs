@@ -7,12 +7,19 @@
 //! `pending_responses` (a oneshot per request that waits for the agent's answer, at most
 //! [`MAX_PENDING_RESPONSES`]) and a rate limiter for the WASM wrapper's batch path.
 //!
-//! - [`Variant::Buggy`]: [`WebhookChannel::process_message`] holds the read guard across
-//!   `tx.send(msg).await`, and [`WebhookChannel::process_emitted_messages`] holds the read guard
-//!   and the rate limiter's write lock across its whole send loop: with the buffer full the send
-//!   suspends holding them, and `shutdown()` can never take the write lock. The early-return
-//!   paths ("Channel not started", "Channel closed") leave the request's `pending_responses`
-//!   entry behind.
+//! The places that hand a message to the agent, as in the seed's fix: the webhook handler
+//! [`WebhookChannel::process_message`] (`http.rs`); the web gateway's
+//! [`WebhookChannel::chat_send`] and [`WebhookChannel::chat_approval`] (`web/server.rs`) and its
+//! websocket's [`WebhookChannel::handle_client_message`] (`web/ws.rs`) — in the seed the gateway is
+//! a channel of its own with the same state, here it shares this one, so that one `shutdown`
+//! covers every site; and the WASM wrapper's batch path
+//! [`WebhookChannel::process_emitted_messages`] (`wasm/wrapper.rs`, one of its two copies).
+//!
+//! - [`Variant::Buggy`]: every site holds the read guard across `tx.send(msg).await`, and the batch
+//!   path holds it and the rate limiter's write lock across its whole send loop: with the buffer
+//!   full the send suspends holding them, and `shutdown()` can never take the write lock. The
+//!   early-return paths ("Channel not started", "Channel closed") leave the request's
+//!   `pending_responses` entry behind.
 //! - [`Variant::Fixed`]: clone the sender under the lock, drop the guard, then await; the rate
 //!   limiter lock is scoped to one iteration; the pending entry is removed on every path.
 //!
@@ -38,16 +45,21 @@
 
 mod http;
 mod rate_limit;
+mod send;
 pub mod server;
 mod wasm;
+mod web;
 
-pub use http::WebhookResponse;
+pub use http::{WebhookResponse, RESPONSE_TIMEOUT};
 pub use rate_limit::RateLimiter;
-pub use wasm::{ChannelError, EmittedMessage};
+pub use send::ChannelError;
+pub use wasm::EmittedMessage;
+pub use web::ClientMessage;
 
 use racetrack_sync::Variant;
 use racetrack_sync::{Arc, AtomicUsize, Ordering};
 use std::collections::BTreeMap;
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, RwLock};
 use tracing::info;
 
@@ -84,6 +96,8 @@ pub struct Config {
     pub max_pending_responses: usize,
     /// Emitted messages the WASM wrapper lets through per minute.
     pub emitted_per_minute: u32,
+    /// How long a webhook waits for the agent's answer ([`RESPONSE_TIMEOUT`]).
+    pub response_timeout: Duration,
 }
 
 impl Config {
@@ -91,11 +105,26 @@ impl Config {
     pub fn with_buffer(buffer: usize) -> Self {
         Config { buffer, ..Config::default() }
     }
+
+    /// This configuration with another WASM rate limit.
+    pub fn emitted_per_minute(self, emitted_per_minute: u32) -> Self {
+        Config { emitted_per_minute, ..self }
+    }
+
+    /// This configuration with another wait for the agent's answer.
+    pub fn response_timeout(self, response_timeout: Duration) -> Self {
+        Config { response_timeout, ..self }
+    }
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { buffer: DEFAULT_BUFFER, max_pending_responses: MAX_PENDING_RESPONSES, emitted_per_minute: 60 }
+        Config {
+            buffer: DEFAULT_BUFFER,
+            max_pending_responses: MAX_PENDING_RESPONSES,
+            emitted_per_minute: 60,
+            response_timeout: RESPONSE_TIMEOUT,
+        }
     }
 }
 
@@ -105,7 +134,8 @@ pub(crate) struct State {
     tx: RwLock<Option<mpsc::Sender<IncomingMessage>>>,
     pending_responses: RwLock<BTreeMap<u64, oneshot::Sender<String>>>,
     rate_limiter: RwLock<RateLimiter>,
-    /// Sends suspended on a full buffer right now (a gauge; scenarios wait on it).
+    /// Sends under way right now, most of them waiting for room in the buffer (a gauge; the
+    /// scenarios wait on it).
     sends_in_flight: AtomicUsize,
 }
 
@@ -159,7 +189,7 @@ impl WebhookChannel {
         self.0.pending_responses.read().await.contains_key(&id)
     }
 
-    /// Sends suspended on a full buffer right now.
+    /// Sends under way right now (waiting for room in the buffer, most of them).
     pub fn sends_in_flight(&self) -> usize {
         self.0.sends_in_flight.load(Ordering::SeqCst)
     }
@@ -167,21 +197,5 @@ impl WebhookChannel {
     /// Emitted messages the WASM wrapper may still send this minute (reads the rate limiter).
     pub async fn rate_limit_remaining(&self) -> u32 {
         self.0.rate_limiter.read().await.remaining()
-    }
-}
-
-/// Counts a send as in flight while its future is alive.
-pub(crate) struct InFlight<'a>(&'a AtomicUsize);
-
-impl<'a> InFlight<'a> {
-    pub(crate) fn new(gauge: &'a AtomicUsize) -> Self {
-        gauge.fetch_add(1, Ordering::SeqCst);
-        InFlight(gauge)
-    }
-}
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }

@@ -4,6 +4,7 @@
 //! something right after; the bug shows when bob is answered only after alice.
 
 use models::chat_bot::{ChatBot, ProcessFiles, Reply, ReplySink, Totp, Update, SECRET};
+use racetrack::oracle::Violation;
 use racetrack::stress::{StressConfig, StressReport};
 use racetrack::sync::Arc;
 use racetrack::Variant;
@@ -45,26 +46,18 @@ fn scratch(trial: u64) -> PathBuf {
 
 /// Runs `config.iterations` trials on a runtime with `config.threads` workers.
 pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(config.threads.max(2))
-        .enable_all()
-        .build()
-        .expect("building a multi-thread runtime");
-    let mut report = StressReport { unit: "messages from bob", ..StressReport::default() };
+    let runtime = config.runtime();
+    let mut report = StressReport::new("messages from bob");
     let mut bob_wait = Duration::ZERO;
     for trial in 0..config.iterations {
         let dir = scratch(trial);
         let bot = ChatBot::new(config.variant, Totp::new(Arc::new(files(&dir)), now));
         let (bob_after_alice, waited) = runtime.block_on(one_trial(bot));
         let _ = std::fs::remove_dir_all(&dir);
-        report.trials += 1;
         bob_wait += waited;
-        if bob_after_alice {
-            report.failures += 1;
-            report.first_failure.get_or_insert_with(|| {
-                format!("trial {trial}: bob was answered only after alice's verification ({waited:?})")
-            });
-        }
+        report.record(bob_after_alice.then(|| {
+            Violation::Safety(format!("trial {trial}: bob was answered only after alice's verification ({waited:?})"))
+        }));
         progress(report.trials);
     }
     if report.trials > 0 {
@@ -73,7 +66,7 @@ pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
             bob_wait / report.trials as u32
         ));
     }
-    report.liveness_problems = fails_closed(&runtime, config.variant);
+    report.record_check(fails_closed(&runtime, config.variant));
     report
 }
 
@@ -105,7 +98,7 @@ async fn one_trial(bot: ChatBot) -> (bool, Duration) {
 }
 
 /// With the privileged helper missing, a user must be denied (the fix) and the bot must go on.
-fn fails_closed(runtime: &tokio::runtime::Runtime, variant: Variant) -> Vec<String> {
+fn fails_closed(runtime: &tokio::runtime::Runtime, variant: Variant) -> Option<Violation> {
     let dir = scratch(u64::MAX);
     let mut broken = files(&dir);
     broken.read_cmd = vec!["/nonexistent/totp-helper".to_owned()];
@@ -113,8 +106,10 @@ fn fails_closed(runtime: &tokio::runtime::Runtime, variant: Variant) -> Vec<Stri
     let reply = runtime.block_on(bot.handle(Update::new("carol", "123456")));
     let _ = std::fs::remove_dir_all(&dir);
     match reply {
-        Ok(Reply::Denied) => Vec::new(),
+        Ok(Reply::Denied) => None,
         // Buggy: the review's second defect, the error escapes to the top-level handler.
-        other => vec![format!("a missing TOTP helper must deny access; the handler returned {other:?}")],
+        other => {
+            Some(Violation::Liveness(format!("a missing TOTP helper must deny access; the handler returned {other:?}")))
+        }
     }
 }

@@ -5,7 +5,9 @@
 //!   arrives, and no FIN or RST either. Its socket stays open, silent: a half-open connection.
 //! - B stays connected and chats: a prompt every [`CHAT_PERIOD`], each answered within
 //!   [`ANSWER_WITHIN`], reading (and so answering pings) in between.
-//! - C creates a `close_on_disconnect` session and a parked one, then closes cleanly.
+//! - C creates a `close_on_disconnect` session and two parked ones, then closes cleanly; it comes
+//!   back within the parked sessions' grace window and resumes one of them, `c3`, which the
+//!   grace reap must then keep; later it ends `c3` with the `session.close` RPC.
 //!
 //! A is a host of its own (a partition cuts hosts apart); B and C share one. Starts are
 //! staggered by a second so that no two clients' worker spawns share a tick.
@@ -29,6 +31,10 @@ pub const CHAT_PERIOD: Duration = Duration::from_secs(5);
 pub const ANSWER_WITHIN: Duration = Duration::from_secs(2);
 /// When C sends its Close frame.
 pub const C_CLOSES_AT: Duration = Duration::from_secs(10);
+/// When C reconnects and resumes `c3`: inside the grace window that C's close opened.
+pub const C_RESUMES_AT: Duration = Duration::from_secs(14);
+/// When C ends `c3` with the close RPC: after the grace reap has come and gone.
+pub const C_CLOSES_C3_AT: Duration = Duration::from_secs(25);
 /// When B is done: past A's 45 s deadline.
 pub const END: Duration = Duration::from_secs(47);
 
@@ -93,14 +99,27 @@ pub async fn b(marks: Arc<Mutex<Marks>>) -> turmoil::Result {
     Ok(())
 }
 
-/// Client C: two sessions, then a clean close.
+/// Client C: three sessions, then a clean close; back within the grace window to resume `c3`;
+/// later `c3` is ended with the close RPC, and C closes cleanly again.
 pub async fn c(marks: Arc<Mutex<Marks>>) -> turmoil::Result {
     sleep_until(C_START).await;
     let mut c = connect("c").await?;
     c.call(Request::create("c1", true)).await?.map_err(|e| refused("create c1", e))?;
     c.call(Request::create("c2", false)).await?.map_err(|e| refused("create c2", e))?;
+    c.call(Request::create("c3", false)).await?.map_err(|e| refused("create c3", e))?;
     c.idle(C_CLOSES_AT.saturating_sub(now())).await?;
     marks.lock().unwrap().c_closed_at = Some(now());
     c.close().await?;
+
+    sleep_until(C_RESUMES_AT).await;
+    let mut again = connect("c").await?;
+    let resumed = again.call(Request::resume("c3")).await?.map_err(|e| refused("resume c3", e))?;
+    marks.lock().unwrap().c3_resumed = Some((now(), resumed));
+    again.call(Request::prompt("c3", "still here")).await?.map_err(|e| refused("prompt c3", e))?;
+    again.idle(C_CLOSES_C3_AT.saturating_sub(now())).await?;
+    marks.lock().unwrap().c3_closed_at = Some(now());
+    let closed = again.call(Request::close("c3")).await?;
+    safety!(closed.as_deref() == Ok("closed"), "C's session.close c3 at {:?} answered {closed:?}", now());
+    again.close().await?;
     Ok(())
 }

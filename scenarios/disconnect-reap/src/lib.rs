@@ -11,8 +11,25 @@
 //! - [`network::run`]: a real websocket server (the gateway's [`ws`](models::session_gateway::ws)
 //!   front) and real websocket clients over turmoil's simulated TCP. Client A attaches, then
 //!   vanishes without a FIN (a partition: a silent peer); B keeps chatting; C closes cleanly.
+//!   C comes back inside the grace window of its parked sessions, resumes `c3` and later ends it
+//!   with the `session.close` RPC.
 //! - [`world`]: the simulated rest of the world: the gateway's clock on the simulation's time,
-//!   and a process table whose workers take an event-loop turn to exit.
+//!   and a process table whose workers exit only once the event loop has served a request (one
+//!   that takes the sessions lock) meanwhile.
+//!
+//! # Every websocket exit path, and what fails if the old code comes back there
+//!
+//! Each row was tried (old code at that one place, the turmoil cell fails, the fix restored).
+//!
+//! | path | the fix there | old code tried | fails |
+//! |---|---|---|---|
+//! | half-open socket (`keepalive.rs`) | server ping every 20 s, 20 s for the pong | no pings | turmoil (safety: A's worker alive 45 s later); `ws::tests::silent_peer_…` |
+//! | the handler's `finally` (`disconnect.rs`) | `close_sessions_for_transport` off the loop | on the loop; tearing down inline under the sessions lock | turmoil (safety: the loop stalls) |
+//! | … then a grace reap per parked session | scheduled, off the loop | none scheduled; run on the loop | turmoil (liveness: c2 stays; safety: stall) |
+//! | the grace reap's re-check | keeps a session resumed in the window | no check (ignores the resume); never reaps | turmoil (safety: c3 ended under C; liveness: c2 stays); thread-level: `idempotent-teardown-every-entry` |
+//! | `session.close` RPC | off the loop | on the loop | turmoil (safety: stall) |
+//! | `prompt.submit`'s turn end (restart closes the old worker) | off the loop | on the loop | turmoil (safety: stall) |
+//! | `session.resume` | off the loop (it may spawn, via init) | — (a spawn does not wait on the loop here: not observable) | — |
 #![deny(missing_docs)]
 
 pub mod clients;

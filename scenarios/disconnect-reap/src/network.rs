@@ -27,6 +27,10 @@ pub struct Marks {
     pub b_connected: bool,
     /// When C sent its Close frame.
     pub c_closed_at: Option<Duration>,
+    /// When C's resume of `c3` was answered, and with which session (`c3#n`).
+    pub c3_resumed: Option<(Duration, String)>,
+    /// When C sent the close RPC for `c3`.
+    pub c3_closed_at: Option<Duration>,
 }
 
 /// Runs one simulation: a failed oracle panics (a detection); an `Err` is a broken simulation.
@@ -43,7 +47,7 @@ pub fn run(variant: Variant, sim: &mut turmoil::Sim<'_>) -> turmoil::Result {
         let (gateway, probe, clock) = (served.clone(), Arc::clone(&host_probe), Arc::clone(&host_clock));
         async move {
             clock.start();
-            probe.bind();
+            probe.bind(gateway.clone());
             let listener = turmoil::net::TcpListener::bind(("0.0.0.0", PORT)).await?;
             ws::serve(listener, gateway, WsConfig::default()).await?;
             Ok(())
@@ -52,7 +56,7 @@ pub fn run(variant: Variant, sim: &mut turmoil::Sim<'_>) -> turmoil::Result {
     sim.client("client-a", clients::a(Arc::clone(&marks)));
     sim.client("client-bc", clients::b_and_c(Arc::clone(&marks)));
 
-    let mut watch = Watch::new(gateway, procs, probe, WsConfig::default());
+    let mut watch = Watch::new(gateway, procs, Arc::clone(&probe), WsConfig::default());
     // An oracle's panic becomes the body's error, so the engine still counts the virtual time.
     let checked = panic::catch_unwind(AssertUnwindSafe(|| -> turmoil::Result {
         while !sim.step()? {
@@ -63,6 +67,7 @@ pub fn run(variant: Variant, sim: &mut turmoil::Sim<'_>) -> turmoil::Result {
         watch.finish(&marks.lock().unwrap());
         Ok(())
     }));
+    probe.unbind();
     checked.unwrap_or_else(|payload| Err(panic_message(payload.as_ref()).into()))
 }
 

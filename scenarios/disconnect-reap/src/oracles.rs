@@ -1,16 +1,19 @@
 //! The oracles, checked by the body between simulation steps (B's answers are checked by B).
 //!
 //! Safety, failing at once: 45 s after A vanished, A's session is unmapped and its worker
-//! killed and reaped; no worker close ever stalls the event loop. Liveness/anti-cheat, each
+//! killed and reaped; no worker close ever stalls the event loop (runs on it, or waits holding
+//! the sessions lock that the loop's handlers take); `c3`, which C resumed inside
+//! its grace window, is still C's session once the grace reap has run. Liveness/anti-cheat, each
 //! checked at its deadline and all reported together at the end (so a run that breaks both
 //! reports the seed's headline, the vanished client, first): C's clean close reaps `c1` within
-//! 2 s and parks `c2`, which the grace reap ends; B's session is never reaped while B is
-//! connected; at the end every worker but B's live one was killed and reaped exactly once.
+//! 2 s and parks `c2` and `c3`; the grace reap ends `c2`; C's close RPC ends `c3` within 2 s;
+//! B's session is never reaped while B is connected; at the end every worker but B's live one
+//! was killed and reaped exactly once.
 
 use crate::network::Marks;
 use crate::world::{LoopProbe, STALL_LIMIT};
 use models::session_gateway::ws::WsConfig;
-use models::session_gateway::{audit, Gateway, ProcessEvent, SimProcessTable, Transport, GATEWAY_PID};
+use models::session_gateway::{audit, spawned, Gateway, SimProcessTable, Transport, GATEWAY_PID};
 use racetrack::{liveness, safety};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -65,8 +68,9 @@ impl Watch {
         }
         safety!(
             self.probe.stalls() == 0,
-            "a worker close ran on the gateway's event loop (it ran nothing for {STALL_LIMIT:?}): no other \
-             connection is served while that teardown blocks"
+            "a worker close stalled the gateway's event loop (it served no request for {STALL_LIMIT:?}: the close \
+             ran on the loop, or waited holding the sessions lock): no other connection is served while that \
+             teardown blocks"
         );
         if marks.b_connected && !self.done.contains("b") {
             let alive = self.gateway.session("b").is_some_and(|s| !s.is_finalized());
@@ -90,8 +94,39 @@ impl Watch {
                 self.expect(gone, || {
                     format!("parked c2 was not grace-reaped {grace:?} + {CLEAN_CLOSE_WITHIN:?} after C's close")
                 });
+                if let Some((at, resumed)) = &marks.c3_resumed {
+                    self.c3_is_kept(t, *at, resumed);
+                }
             }
         }
+        if let Some(t) = marks.c3_closed_at {
+            if self.due("c3", now, t + CLEAN_CLOSE_WITHIN) {
+                let gone = self.is_gone("c3");
+                self.expect(gone, || {
+                    format!("C's session.close c3 at {t:?}: {CLEAN_CLOSE_WITHIN:?} later c3 is not reaped")
+                });
+            }
+        }
+    }
+
+    /// C resumed `c3` (as `resumed`, at `at`) inside the grace window its clean close at `closed`
+    /// opened: once the grace reap has run, `c3` is still that session, attached to C again.
+    fn c3_is_kept(&self, closed: Duration, at: Duration, resumed: &str) {
+        let c3 = self.gateway.session("c3");
+        let kept = c3.as_ref().is_some_and(|s| {
+            s.name() == resumed && !s.is_finalized() && matches!(s.state().transport, Transport::Ws(_))
+        });
+        info!(actor = "oracle", "grace reap over: resumed {resumed} {}", if kept { "kept" } else { "gone" });
+        safety!(
+            kept,
+            "C resumed c3 as {resumed} at {at:?}, inside the grace window its close at {closed:?} opened; once the \
+             grace reap ran, c3 is {}",
+            c3.map_or("unmapped (the grace reap ended it)".to_owned(), |s| format!(
+                "{} {:?}",
+                s.name(),
+                s.state().transport
+            ))
+        );
     }
 
     /// The session is unmapped and the last worker it had reaped.
@@ -125,20 +160,23 @@ impl Watch {
         self.expect(gone, || {
             format!("C closed cleanly at {closed:?}; {CLEAN_CLOSE_WITHIN:?} later close_on_disconnect c1 is not reaped (transport {c1:?})")
         });
-        let parked =
-            self.gateway.session("c2").is_some_and(|s| s.state().transport == Transport::Detached && !s.is_finalized());
-        self.expect(parked, || {
-            "C's other session c2 is not parked (detached, resumable) until its grace reap".to_owned()
-        });
+        for sid in ["c2", "c3"] {
+            let parked = self
+                .gateway
+                .session(sid)
+                .is_some_and(|s| s.state().transport == Transport::Detached && !s.is_finalized());
+            self.expect(parked, || format!("C's session {sid} is not parked (detached, resumable) after C's close"));
+        }
     }
 
     /// The end: every check ran; only B's session is left, its worker running, and every other
     /// worker was killed and reaped exactly once. Reports every liveness violation seen.
     pub fn finish(&mut self, marks: &Marks) {
         assert!(marks.vanished_at.is_some() && marks.c_closed_at.is_some(), "a client did not get through its script");
+        assert!(marks.c3_resumed.is_some() && marks.c3_closed_at.is_some(), "C did not get through its script");
         assert_eq!(
             self.done.iter().filter(|c| **c != "b").count(),
-            3,
+            4,
             "a deadline fell after the end: {:?}",
             self.done
         );
@@ -150,13 +188,7 @@ impl Watch {
             format!("at the end the gateway maps {mapped:?} (B's worker running: {running}), expected only B's live session")
         });
         let events = self.procs.events();
-        let closed: Vec<u64> = events
-            .iter()
-            .filter_map(|e| match e {
-                ProcessEvent::Spawned { serial, .. } if !live.contains(serial) => Some(*serial),
-                _ => None,
-            })
-            .collect();
+        let closed: Vec<u64> = spawned(&events).into_iter().filter(|w| !live.contains(w)).collect();
         let problems = audit(&events, GATEWAY_PID, &closed);
         self.expect(problems.is_empty(), || format!("worker teardown problems: {problems:?}"));
         liveness!(self.missed.is_empty(), "{}", self.missed.join("; "));

@@ -7,17 +7,19 @@
 //! its signal (it flushes, the PTY closes), and the seed's fix moved exactly that wait off the
 //! event loop. Under turmoil virtual time stands still while a blocking call runs, so "B is
 //! served meanwhile" cannot be measured in virtual time; instead each exit wait lasts until the
-//! gateway's event loop has run a task in the meantime (a probe spawned onto it). Off the loop
-//! that takes microseconds; on the loop it never happens, and after a real-time safety net the
-//! wait records a stall.
+//! gateway's event loop has served another request in the meantime (a probe spawned onto it
+//! that reads the session list, under the sessions lock, as every request does). Off the loop
+//! and outside the sessions lock that takes microseconds; a wait on the loop, or one that holds
+//! the sessions lock (which the loop's handlers need), never sees it, and after a real-time
+//! safety net the wait records a stall.
 
-use models::session_gateway::{Clock, Exit, ProcessId, ProcessTable, Signal, SimProcessTable, SpawnSpec};
+use models::session_gateway::{Clock, Exit, Gateway, ProcessId, ProcessTable, Signal, SimProcessTable, SpawnSpec};
 use racetrack::sync::task::Gate;
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
-use tracing::info;
+use tracing::{info, Dispatch};
 
 /// How long an exit wait gives the event loop before it calls the loop stalled (real time: a
 /// free loop answers in microseconds, so this is only a safety net against a hang).
@@ -44,7 +46,7 @@ impl Clock for SimTime {
 #[derive(Debug)]
 pub struct LoopProbe {
     inner: Arc<SimProcessTable>,
-    event_loop: Mutex<Option<tokio::runtime::Handle>>,
+    event_loop: Mutex<Option<(tokio::runtime::Handle, Gateway)>>,
     stalls: AtomicUsize,
 }
 
@@ -54,9 +56,15 @@ impl LoopProbe {
         LoopProbe { inner, event_loop: Mutex::new(None), stalls: AtomicUsize::new(0) }
     }
 
-    /// The event loop to probe: the current runtime (call it on the gateway host).
-    pub fn bind(&self) {
-        *self.event_loop.lock().unwrap() = Some(tokio::runtime::Handle::current());
+    /// The event loop to probe: the current runtime (call it on the gateway host), serving
+    /// `gateway`.
+    pub fn bind(&self, gateway: Gateway) {
+        *self.event_loop.lock().unwrap() = Some((tokio::runtime::Handle::current(), gateway));
+    }
+
+    /// Forgets the event loop and the gateway (which holds this probe: the cycle ends here).
+    pub fn unbind(&self) {
+        self.event_loop.lock().unwrap().take();
     }
 
     /// How many exit waits found the event loop stalled.
@@ -65,10 +73,14 @@ impl LoopProbe {
     }
 
     fn probe(&self, process: &ProcessId) {
-        let Some(event_loop) = self.event_loop.lock().unwrap().clone() else { return };
+        let Some((event_loop, gateway)) = self.event_loop.lock().unwrap().clone() else { return };
         let gate = Arc::new(Gate::new());
         let opened = Arc::clone(&gate);
-        drop(event_loop.spawn(async move { opened.open() }));
+        drop(event_loop.spawn(async move {
+            // Another connection's request, untraced: it is the probe, not a client.
+            tracing::dispatcher::with_default(&Dispatch::none(), || drop(gateway.active_list()));
+            opened.open()
+        }));
         if !gate.wait_blocking(STALL_LIMIT) {
             self.stalls.fetch_add(1, Ordering::SeqCst);
             info!(actor = "worker", "#{} exit wait: the event loop ran nothing for {STALL_LIMIT:?}", process.serial);

@@ -1,7 +1,7 @@
 //! idempotent-teardown under every scheduler it supports — seed 004 (hermes-agent PR "reap leaked
 //! slash_worker processes/fds …", the idempotent teardown funnel).
 
-use idempotent_teardown::SCENARIO;
+use idempotent_teardown::{EVERY_ENTRY, SCENARIO};
 
 // The pinned failing traces (`snapshots::<scheduler>`, at the default seed):
 // - shuttle_pct:
@@ -18,4 +18,10 @@ racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct; snapshots: shuttle_pct,
 #[test]
 fn stress_fixed_leaks_nothing_and_nothing_outlives_the_run() {
     racetrack::testing::stress_fixed_never_shows_the_bug(&SCENARIO, 5, 2);
+}
+
+/// The worker's own close raced directly, and the other teardown entries.
+mod every_entry {
+    use super::*;
+    racetrack::scheduler_tests!(EVERY_ENTRY, loom, shuttle_pct);
 }

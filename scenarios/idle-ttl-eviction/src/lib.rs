@@ -10,9 +10,10 @@
 //! the whole predicate under the sessions lock together with the claim, and the list skips
 //! finalized sessions.
 //!
-//! - [`workload::run`]: seven sessions at 6 h 5 min of virtual time — one idle, one that a
+//! - [`workload::run`]: eight sessions at 6 h 5 min of virtual time — one idle, one that a
 //!   client's message reaches while the reaper scans, one with pending input, one recently
-//!   active, one still starting, one in a long turn, one with a passive live viewer — and a
+//!   active, one still starting, one in a long turn, one with a passive live viewer, one resumed
+//!   from storage 5 min ago (its stored `last_active` as old as the others') — and a
 //!   client listing sessions meanwhile (loom, shuttle-pct: the check-then-remove interleaving,
 //!   on a `SimClock` the workload sets).
 //! - [`tasks::run`]: the same sessions under the seed's periodic reaper, an async loop scanning
@@ -20,6 +21,30 @@
 //!   whole run in milliseconds of wall time).
 //! - [`actor`]: gives each async task its own trace column; [`runtime`]: the gateway clock on
 //!   virtual time, absolute sleeps, a fail-fast join.
+//!
+//! # Every input of the idle predicate, and what fails if it is dropped
+//!
+//! `Gateway::is_idle` is checked twice: by the scan, and again under the sessions lock inside
+//! the funnel (`close_session_if`), together with the claim. Each row was tried (that one input
+//! removed, or the re-check moved out of the lock; the cells fail with the safety oracle; the fix
+//! restored).
+//!
+//! | predicate input / path | the session that needs it | fails without it |
+//! |---|---|---|
+//! | not running | `turn` (a turn since 0) | loom, shuttle-pct, tokio-paused |
+//! | no pending input | `pending` | loom, shuttle-pct, tokio-paused |
+//! | agent finished starting | `starting` (never built) | loom, shuttle-pct, tokio-paused |
+//! | transport dead/detached | `viewer` (a live connection) | loom, shuttle-pct, tokio-paused |
+//! | `last_active` older than the TTL | `recent` (resumed at 6 h; hourly in the async run) | loom, shuttle-pct, tokio-paused |
+//! | `created_at` older than the TTL | `restored` (resumed from storage: its stored `last_active` is old, its `created_at` new) | loom, shuttle-pct, tokio-paused |
+//! | the re-check under the sessions lock | `busy` (a message lands between the scan and the eviction) | loom, shuttle-pct, and `tokio_paused_fixed_seeds_cover_the_window` (the old body after a locked check also fails `orphan-worker-every-site`) |
+//!
+//! The session list's skip of finalized sessions is pinned by a unit test
+//! (`session_gateway::tests::active_list_skips_finalized_sessions`), not by a cell: in the fixed
+//! code a session is unmapped (under the sessions lock, which the list holds) before its
+//! finalize begins, so no fixed execution ever lists a mapped finalized session — the skip only
+//! matters once some teardown finalizes before it unmaps (the buggy one, which the lister here
+//! catches).
 #![deny(missing_docs)]
 
 pub mod actor;

@@ -33,6 +33,9 @@ pub const CONNECT: Duration = Duration::from_secs(150);
 pub const MESSAGE_AT: Duration = Duration::from_secs(6 * 3600 + 5 * 60);
 /// How much virtual time the run covers: two TTLs.
 pub const RUN_FOR: Duration = Duration::from_secs(12 * 3600);
+/// When the client of `restored` resumes it from storage: 6:30:00, six hours and more after its
+/// last activity, less than six hours before the run ends.
+pub const RETURN_AT: Duration = Duration::from_secs(6 * 3600 + 30 * 60);
 /// How long the turn `busy`'s message starts runs.
 pub const TURN: Duration = Duration::from_secs(10 * 60);
 
@@ -52,6 +55,7 @@ async fn workload(variant: Variant) {
     join_all(vec![
         reaper,
         task::spawn(recent_client(gateway.clone())),
+        task::spawn(returning_client(gateway.clone())),
         task::spawn(busy_client(gateway.clone())),
         task::spawn(lister(gateway.clone())),
         task::spawn(watch_idle(gateway.clone(), procs)),
@@ -60,7 +64,7 @@ async fn workload(variant: Variant) {
 
     liveness!(clock.now() >= RUN_FOR, "the run ended at {}, before {}", clock_text(clock.now()), clock_text(RUN_FOR));
     let ended = gateway.ended();
-    for sid in ["pending", "recent", "starting", "turn", "viewer"] {
+    for sid in crate::workload::NEVER_IDLE {
         safety!(!ended_by_reaper(&ended, sid), "the reaper evicted '{sid}', which was not idle: {ended:?}");
     }
 }
@@ -95,6 +99,15 @@ async fn recent_client(gateway: Gateway) {
             gateway.ended()
         );
     }
+}
+
+/// The client of `restored` (closed at 0:02:30) comes back at 6:30:00 and resumes it from
+/// storage: the session's stored `last_active` is 0:02:30, its `created_at` 6:30:00, so the
+/// reaper must keep it for the rest of the run.
+async fn returning_client(gateway: Gateway) {
+    until(&gateway, RETURN_AT).await;
+    let resumed = act("returning", RETURN_AT, || gateway.resume_session("restored", Transport::Detached));
+    resumed.expect("resumable from storage");
 }
 
 /// A message for `busy` at the scan instant 6:05:00; its turn runs 10 min. The session must stay

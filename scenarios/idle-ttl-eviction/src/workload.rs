@@ -12,8 +12,9 @@ use racetrack::{liveness, safety};
 const DETACHED: SessionOptions = SessionOptions { transport: Transport::Detached, close_on_disconnect: false };
 
 /// Sessions created at virtual time 0: `idle`, `busy`, `pending` (queued input), `recent`
-/// (touched at 6 h), `starting` (agent not built), `turn` (a turn running since 0) and `viewer`
-/// (a live connection, passive since 0); the clock then reads 6 h 5 min, the first scan after the
+/// (touched at 6 h), `starting` (agent not built), `turn` (a turn running since 0), `viewer`
+/// (a live connection, passive since 0) and `restored` (closed at 0, resumed from storage at 6 h:
+/// last active at 0, created at 6 h); the clock then reads 6 h 5 min, the first scan after the
 /// TTL. At once: one reaper scan, a client's message to `busy`, and a client listing sessions.
 pub fn run(variant: Variant) {
     let procs = Arc::new(SimProcessTable::new());
@@ -22,6 +23,7 @@ pub fn run(variant: Variant) {
     open_sessions(&gateway);
     clock.advance(SESSION_TTL);
     gateway.resume_session("recent", Transport::Detached).expect("mapped");
+    gateway.resume_session("restored", Transport::Detached).expect("brought back from storage");
     clock.advance(REAPER_SCAN);
 
     let reaper = spawn("reaper", &gateway, |g| drop(g.reap_idle_sessions()));
@@ -37,7 +39,7 @@ pub fn run(variant: Variant) {
         !(accepted && ended_by_reaper("busy")),
         "the reaper evicted 'busy' after it accepted a message (a turn was running): {ended:?}"
     );
-    for sid in ["pending", "recent", "starting", "turn", "viewer"] {
+    for sid in NEVER_IDLE {
         safety!(!ended_by_reaper(sid), "the reaper evicted '{sid}', which was not idle: {ended:?}");
     }
     let dead: Vec<&SessionInfo> = listed.iter().filter(|row| row.finalized).collect();
@@ -49,11 +51,18 @@ pub fn run(variant: Variant) {
     liveness!(gateway.session("idle").is_none(), "the evicted session is still mapped");
 }
 
+/// The sessions the reaper must never evict at the scan after the TTL, each kept by one input of
+/// the idle predicate: queued input, `last_active`, the agent still starting, a running turn, a
+/// live transport, `created_at` (`restored`, resumed from storage just before: its stored
+/// `last_active` is as old as everyone's, only its `created_at` is recent).
+pub const NEVER_IDLE: [&str; 6] = ["pending", "recent", "starting", "turn", "viewer", "restored"];
+
 /// Creates the sessions, all at the clock's current time: each detached except `viewer` (a live
 /// connection); each built (worker spawned) except `starting`; one input queued on `pending`; a
-/// turn started on `turn`, whose `last_active` then freezes while it runs.
+/// turn started on `turn`, whose `last_active` then freezes while it runs; `restored` is closed
+/// at once (its client will resume it from storage later).
 pub fn open_sessions(gateway: &Gateway) {
-    for sid in ["idle", "busy", "pending", "recent", "starting", "turn", "viewer"] {
+    for sid in ["idle", "busy", "pending", "recent", "starting", "turn", "viewer", "restored"] {
         let options = match sid {
             "viewer" => SessionOptions { transport: Transport::Ws(7), close_on_disconnect: false },
             _ => DETACHED,
@@ -65,6 +74,7 @@ pub fn open_sessions(gateway: &Gateway) {
     }
     gateway.queue_input("pending").expect("mapped");
     gateway.submit_prompt("turn").expect("mapped");
+    gateway.close_session("restored");
 }
 
 fn spawn<T: Send + 'static>(

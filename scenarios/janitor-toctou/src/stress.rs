@@ -2,9 +2,11 @@
 //! while its real janitor polls every 50 ms; every "thread death" is the bug.
 
 use models::task_worker::{Request, Response, Script, Transcript, Worker, JANITOR_PERIOD};
+use racetrack::oracle::Violation;
 use racetrack::stress::{StressConfig, StressReport};
 use racetrack::sync::thread;
 use racetrack::Variant;
+use std::collections::BTreeMap;
 use std::sync::mpsc;
 
 /// Tasks each submitter sends per round (the seed: 16 threads × 200 tasks).
@@ -12,25 +14,29 @@ pub const TASKS_PER_SUBMITTER: u64 = 200;
 
 /// Runs `config.iterations` rounds of `config.threads` submitters × 200 tasks.
 pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
-    let mut report = StressReport { unit: "tasks", ..StressReport::default() };
+    let mut report = StressReport::new("tasks");
     for round in 0..config.iterations {
         let transcript = Transcript::new();
-        let trials = one_round(config.variant, config.threads, round, &transcript);
-        report.trials += trials;
+        let sent = one_round(config.variant, config.threads, round, &transcript);
+        let mut failed: BTreeMap<String, Vec<Violation>> = BTreeMap::new();
         for response in transcript.responses() {
-            if let Response::Failure { task, error } = &response {
-                report.failures += 1;
-                report.first_failure.get_or_insert_with(|| format!("task {task} failed with \"{error}\""));
+            if let Response::Failure { task, error } = response {
+                let what = format!("task {task} failed with \"{error}\"");
+                failed.entry(task).or_default().push(Violation::Safety(what));
             }
+        }
+        for task in sent {
+            report.record(failed.remove(&task).unwrap_or_default());
         }
         progress(report.trials);
     }
-    report.liveness_problems = dead_thread_is_still_reported(config.variant);
+    report.record_check(dead_thread_is_still_reported(config.variant));
     report
 }
 
 /// One round: the service's submitters feed the worker's single receiver, as Appose's stdin does.
-fn one_round(variant: Variant, submitters: usize, round: u64, transcript: &Transcript) -> u64 {
+/// Returns the tasks it sent.
+fn one_round(variant: Variant, submitters: usize, round: u64, transcript: &Transcript) -> Vec<String> {
     let worker = Worker::new(variant, transcript.clone());
     let janitor = worker.start_janitor(JANITOR_PERIOD);
     let (requests, inbox) = mpsc::channel::<Request>();
@@ -38,12 +44,13 @@ fn one_round(variant: Variant, submitters: usize, round: u64, transcript: &Trans
         let worker = worker.clone();
         thread::Builder::new().name("receiver").spawn(move || inbox.into_iter().for_each(|r| worker.process_request(r)))
     };
+    let task = move |s: usize, i: u64| format!("r{round}-s{s}-{i}");
     let handles: Vec<_> = (0..submitters)
         .map(|s| {
             let requests = requests.clone();
             thread::spawn(move || {
                 for i in 0..TASKS_PER_SUBMITTER {
-                    let task = format!("r{round}-s{s}-{i}");
+                    let task = task(s, i);
                     let _ = requests.send(Request::Execute { task, script: Script::Return(1), main_queue: false });
                 }
             })
@@ -57,12 +64,12 @@ fn one_round(variant: Variant, submitters: usize, round: u64, transcript: &Trans
     thread::sleep(JANITOR_PERIOD * 2);
     worker.shutdown();
     janitor.join().expect("janitor panicked");
-    TASKS_PER_SUBMITTER * submitters as u64
+    (0..submitters).flat_map(|s| (0..TASKS_PER_SUBMITTER).map(move |i| task(s, i))).collect()
 }
 
 /// The anti-cheat half on real threads: a task whose thread dies is failed by the real janitor
 /// within one period, and one that calls `sys.exit` reports its own error.
-fn dead_thread_is_still_reported(variant: Variant) -> Vec<String> {
+fn dead_thread_is_still_reported(variant: Variant) -> Vec<Violation> {
     let transcript = Transcript::new();
     let worker = Worker::new(variant, transcript.clone());
     let janitor = worker.start_janitor(JANITOR_PERIOD);
@@ -74,10 +81,11 @@ fn dead_thread_is_still_reported(variant: Variant) -> Vec<String> {
     worker.shutdown();
     janitor.join().expect("janitor panicked");
     let mut problems = Vec::new();
-    let expect = |task: &str, error: &str, problems: &mut Vec<String>| {
+    let expect = |task: &str, error: &str, problems: &mut Vec<Violation>| {
         let got = transcript.for_task(task);
         if got != [Response::Failure { task: task.into(), error: error.into() }] {
-            problems.push(format!("task '{task}' should fail with \"{error}\" but reported {got:?}"));
+            problems
+                .push(Violation::Liveness(format!("task '{task}' should fail with \"{error}\" but reported {got:?}")));
         }
     };
     expect("dies", "thread death", &mut problems);

@@ -2,41 +2,32 @@
 //! Every worker left running and unattached at quiescence is a leaked process; all of them are
 //! killed at the end of their round, and the real process table is checked for leftovers.
 
-use crate::workload::{check, setup, Violation};
+use crate::workload::{check, setup};
 use models::session_gateway::{
     audit, leftover_children, Gateway, GatewayConfig, MonotonicClock, OsProcessTable, ProcessTable, Transport,
 };
-use racetrack::stress::{StressConfig, StressReport};
-use racetrack::sync::{thread, Arc};
-use std::sync::Barrier;
+use racetrack::stress::{race_instances, Racer, StressConfig, StressReport};
+use racetrack::sync::Arc;
 
 /// Runs `config.iterations` rounds of `config.threads` gateways, each racing like the workload
 /// over its own real process table.
 pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
-    let mut report = StressReport { unit: "races", ..StressReport::default() };
+    let mut report = StressReport::new("races");
     let (mut swept, mut problems, mut spawned) = (0usize, Vec::new(), Vec::new());
     for _ in 0..config.iterations {
-        let tables: Vec<Arc<OsProcessTable>> =
-            (0..config.threads.max(1)).map(|_| Arc::new(OsProcessTable::new())).collect();
-        let gateways: Vec<Gateway> = tables
-            .iter()
-            .map(|t| {
-                let table: Arc<dyn ProcessTable> = t.clone();
-                Gateway::new(config.variant, GatewayConfig::default(), table, Arc::new(MonotonicClock::new()))
-            })
-            .collect();
-        let barrier = Arc::new(Barrier::new(gateways.len() * 4));
-        let racers: Vec<_> = gateways.iter().map(|g| race(g, &barrier)).collect();
-        racers.into_iter().flatten().for_each(|h| h.join().expect("gateway thread panicked"));
+        let gateway = || {
+            let table = Arc::new(OsProcessTable::new());
+            (
+                Gateway::new(config.variant, GatewayConfig::default(), table.clone(), Arc::new(MonotonicClock::new())),
+                table,
+            )
+        };
+        let raced = race_instances(config, gateway, racers);
         // Quiescent: judge each gateway against its own table.
-        for (gateway, table) in gateways.iter().zip(&tables) {
-            report.trials += 1;
-            if let Err(Violation::Safety(what) | Violation::Liveness(what)) = check(gateway, &table.unreaped()) {
-                report.failures += 1;
-                report.first_failure.get_or_insert(what);
-            }
+        for (gateway, table) in &raced {
+            report.record(check(gateway, &table.unreaped()).err());
         }
-        for (gateway, table) in gateways.iter().zip(&tables) {
+        for (gateway, table) in &raced {
             gateway.shutdown();
             swept += table.kill_all();
             problems.extend(audit(&table.events(), table.own_pgid(), &[]));
@@ -53,29 +44,22 @@ pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
     report
 }
 
-/// Starts one gateway's four racers (after the same setup as the workload); they start together.
-fn race(gateway: &Gateway, barrier: &Arc<Barrier>) -> Vec<thread::JoinHandle<()>> {
+/// One gateway's four racers, after the same setup as the workload.
+fn racers(gateway: &Gateway) -> Vec<Racer<Gateway>> {
     let (a, b) = setup(gateway);
-    let go = |name: &str, body: Box<dyn FnOnce(&Gateway) + Send>| {
-        let (gateway, barrier) = (gateway.clone(), Arc::clone(barrier));
-        thread::Builder::new().name(name).spawn(move || {
-            barrier.wait();
-            body(&gateway)
-        })
-    };
     vec![
-        go("build", Box::new(move |g| drop(g.build_session("a", &a)))),
-        go(
+        ("build", Box::new(move |g: &Gateway| drop(g.build_session("a", &a)))),
+        (
             "close",
-            Box::new(|g| {
+            Box::new(|g: &Gateway| {
                 g.close_session("a");
                 drop(g.resume_session("a", Transport::Ws(2)));
             }),
         ),
-        go("turn", Box::new(move |g| drop(g.finish_turn("b", &b)))),
-        go(
+        ("turn", Box::new(move |g: &Gateway| drop(g.finish_turn("b", &b)))),
+        (
             "reaper",
-            Box::new(|g| {
+            Box::new(|g: &Gateway| {
                 g.reap_orphaned_session("b");
             }),
         ),

@@ -1,7 +1,7 @@
 //! orphan-worker under every scheduler it supports — seed 004 (hermes-agent PR "reap leaked
 //! slash_worker processes/fds on disconnect, create-race, and parent-death", C2 + restart site).
 
-use orphan_worker::SCENARIO;
+use orphan_worker::{EVERY_SITE, SCENARIO};
 use racetrack::SchedulerId;
 
 // The pinned failing traces (`snapshots::<scheduler>`, at the default seed):
@@ -24,4 +24,10 @@ fn failing_trace_snapshot() {
 #[test]
 fn stress_fixed_leaks_nothing_and_nothing_outlives_the_run() {
     racetrack::testing::stress_fixed_never_shows_the_bug(&SCENARIO, 5, 2);
+}
+
+/// The other spawn sites, each against another teardown entry.
+mod every_site {
+    use super::*;
+    racetrack::scheduler_tests!(EVERY_SITE, loom, shuttle_pct);
 }

@@ -10,6 +10,7 @@ use crate::host;
 use crate::lines::{Lines, Next};
 use crate::roles::{self, RoleArgs};
 use models::watchdog::{Config, Stat};
+use racetrack::oracle::Violation;
 use racetrack::stress::{StressConfig, StressReport};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -22,6 +23,8 @@ pub const TIMING: Config = Config {
 };
 /// How long the command the gateway dies in the middle of takes (shorter than the grace).
 pub const COMMAND_MS: u64 = 200;
+/// What one trial is.
+const UNIT: &str = "orphaned workers";
 /// How long a start-up step may take on a loaded machine.
 const STARTUP: Duration = Duration::from_secs(10);
 
@@ -34,13 +37,17 @@ pub fn deadline() -> Duration {
 pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
     match std::env::current_exe() {
         Ok(exe) => run_with(&exe, config, progress),
-        Err(e) => StressReport { liveness_problems: vec![format!("current_exe: {e}")], ..StressReport::default() },
+        Err(e) => {
+            let mut report = StressReport::new(UNIT);
+            report.record_check([Violation::Liveness(format!("current_exe: {e}"))]);
+            report
+        }
     }
 }
 
 /// Runs the stress with roles from `exe`, any binary that understands `__role <scenario> <role>`.
 pub fn run_with(exe: &Path, config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
-    let mut report = StressReport { unit: "orphaned workers", ..StressReport::default() };
+    let mut report = StressReport::new(UNIT);
     let owner = std::process::id();
     let args = RoleArgs { variant: config.variant, config: TIMING, owner };
     if let Err(e) = host::become_subreaper() {
@@ -50,8 +57,8 @@ pub fn run_with(exe: &Path, config: &StressConfig, progress: &dyn Fn(u64)) -> St
     let mut reuse_problem = None;
     for _ in 0..config.iterations {
         let trial = trial(exe, &args);
-        report.trials += 1;
-        report.liveness_problems.extend(trial.problems);
+        let lived_on = trial.lived_on.map(Violation::Safety);
+        report.record(trial.problems.into_iter().map(Violation::Liveness).chain(lived_on));
         match trial.reuse {
             Some(Ok(())) => reused += 1,
             Some(Err(e)) => {
@@ -59,18 +66,10 @@ pub fn run_with(exe: &Path, config: &StressConfig, progress: &dyn Fn(u64)) -> St
             }
             None => {}
         }
-        match trial.exited_after {
-            Some(after) => {
-                drained += u64::from(trial.drained);
-                in_time += u64::from(after <= TIMING.poll + TIMING.grace);
-                latencies.push(after.as_millis());
-            }
-            None => {
-                if let Some(lived_on) = trial.lived_on {
-                    report.failures += 1;
-                    report.first_failure.get_or_insert(lived_on);
-                }
-            }
+        if let Some(after) = trial.exited_after {
+            drained += u64::from(trial.drained);
+            in_time += u64::from(after <= TIMING.poll + TIMING.grace);
+            latencies.push(after.as_millis());
         }
         progress(report.trials);
     }
@@ -97,7 +96,7 @@ pub fn run_with(exe: &Path, config: &StressConfig, progress: &dyn Fn(u64)) -> St
     });
     report.notes.push(format!("processes of this run left afterwards: {} (checked /proc)", left.len()));
     if !left.is_empty() {
-        report.liveness_problems.push(format!("left behind (now killed): {left:?}"));
+        report.record_check([Violation::Liveness(format!("left behind (now killed): {left:?}"))]);
     }
     report
 }

@@ -110,8 +110,9 @@ impl World {
     }
 }
 
-/// The orphan exits by itself within poll + grace, after draining its command.
-fn check_orphan(os: &str, kernel: &SimProcesses, gateway: Pid, worker: &Record, command_sent: bool) {
+/// The orphan exits by itself within poll + grace, after draining its command (`command_sent`:
+/// a command was in flight when its parent died).
+pub(crate) fn check_orphan(os: &str, kernel: &SimProcesses, gateway: Pid, worker: &Record, command_sent: bool) {
     let Some(died) = worker.parent_died_at else {
         liveness!(false, "{os}: worker {} exited while its parent {gateway} was alive: {:?}", worker.pid, worker.end);
         return;

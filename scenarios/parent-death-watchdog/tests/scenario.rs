@@ -11,6 +11,19 @@ use racetrack::Variant;
 //   pid-only watchdog keeps finding "its parent".
 racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct; snapshots: shuttle_pct);
 
+/// The startup window: the gateway dies while the watchdog arms (`getppid()` and the creation
+/// time read apart; the identity passed at spawn).
+mod startup_window {
+    use parent_death_watchdog::STARTUP;
+    racetrack::scheduler_tests!(STARTUP, loom, shuttle_pct);
+}
+
+/// A command that never finishes (the grace bound) and a parent pid left free (Windows).
+mod hung_command_and_free_pid {
+    use parent_death_watchdog::HUNG_COMMAND;
+    racetrack::scheduler_tests!(HUNG_COMMAND, loom, shuttle_pct);
+}
+
 // Replay round-trips and run-to-run determinism are checked for every cell by the workspace
 // gate (tests/gate), not repeated per scenario.
 
@@ -20,5 +33,7 @@ racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct; snapshots: shuttle_pct)
 fn fixed_workload_holds_on_real_threads() {
     for _ in 0..50 {
         workload::run(Variant::Fixed);
+        parent_death_watchdog::startup::run(Variant::Fixed);
+        parent_death_watchdog::hung_command::run(Variant::Fixed);
     }
 }

@@ -33,7 +33,7 @@ pub fn run(variant: Variant, sim: &mut turmoil::Sim<'_>) -> turmoil::Result {
     sim.run()?;
     let (received, pending) = outcome.lock().unwrap().clone().expect("the client waited for the server's outcome");
     let filled: Vec<u64> = (1..=BUFFER).collect();
-    check_arrivals(&received, &filled, BUFFER + 1, &[]);
+    check_arrivals(&received, &filled, &[BUFFER + 1], &[]);
     safety!(pending == 0, "{pending} pending_responses entries outlived their requests");
     Ok(())
 }

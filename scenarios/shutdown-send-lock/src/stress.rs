@@ -5,6 +5,7 @@
 
 use crate::workload::agent;
 use models::webhook_channel::{Config, IncomingMessage, WebhookChannel, DEFAULT_BUFFER};
+use racetrack::oracle::Violation;
 use racetrack::stress::{StressConfig, StressReport};
 use racetrack::sync::{task, Arc};
 use std::time::Duration;
@@ -16,30 +17,22 @@ pub const REAL_BOUND: Duration = Duration::from_millis(200);
 
 /// Runs `config.iterations` trials on a runtime with `config.threads` workers.
 pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(config.threads.max(2))
-        .enable_all()
-        .build()
-        .expect("building a multi-thread runtime");
-    let mut report = StressReport { unit: "shutdowns", ..StressReport::default() };
+    let runtime = config.runtime();
+    let mut report = StressReport::new("shutdowns");
     let (mut stalls, mut leaks) = (0, 0);
     for trial in 0..config.iterations {
         let (stalled, leaked) = runtime.block_on(one_trial(config.variant));
-        report.trials += 1;
         stalls += u64::from(stalled);
         leaks += leaked as u64;
-        if stalled || leaked > 0 {
-            report.failures += 1;
-            report.first_failure.get_or_insert_with(|| {
-                format!("trial {trial}: shutdown stalled: {stalled}; pending entries leaked: {leaked}")
-            });
-        }
+        report.record((stalled || leaked > 0).then(|| {
+            Violation::Safety(format!("trial {trial}: shutdown stalled: {stalled}; pending entries leaked: {leaked}"))
+        }));
         progress(report.trials);
     }
     report
         .notes
         .push(format!("shutdown stalled past {REAL_BOUND:?} in {stalls} trials; pending entries leaked: {leaks}"));
-    report.notes.push(format!("buffer {DEFAULT_BUFFER}, {} worker threads", config.threads.max(2)));
+    report.notes.push(format!("buffer {DEFAULT_BUFFER}, {} worker threads", runtime.metrics().num_workers()));
     report
 }
 

@@ -38,6 +38,7 @@ fn pending_entry_leaks_only_in_buggy() {
             let channel = WebhookChannel::new(variant, Config::with_buffer(4));
             let reply = channel.process_message(IncomingMessage::new(1, "u", "before start"), true).await;
             assert_eq!((reply.status, reply.response.as_deref()), (503, Some("Channel not started")));
+            assert_eq!(channel.is_pending(1).await, variant == Variant::Buggy, "{variant}");
             channel.pending_len().await
         });
         assert_eq!(leaked, usize::from(variant == Variant::Buggy), "{variant}");

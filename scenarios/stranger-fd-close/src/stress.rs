@@ -11,6 +11,7 @@ use crate::os::{accept, hexdump, open_fd_count, Scratch};
 use crate::workload::{DISPATCHER, OWNER, REQUEST, STRANGER};
 use models::api_client::{hex, late_record, new_database_image, Agent, ApiError, DbError, KanbanDb, HEADER_LEN};
 use models::kernel::{Kernel, RealKernel};
+use racetrack::oracle::Violation;
 use racetrack::stress::{StressConfig, StressReport};
 use racetrack::sync::{thread, Arc, AtomicBool, AtomicU64, Ordering};
 use racetrack::Variant;
@@ -29,18 +30,18 @@ const STEP_CAP: Duration = Duration::from_secs(5);
 
 /// Runs `config.iterations` runs of the race with `config.threads` dispatcher threads.
 pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
-    let mut report = StressReport { unit: "runs", ..StressReport::default() };
+    let mut report = StressReport::new("runs");
     let scratch = match Scratch::new() {
         Ok(s) => s,
         Err(e) => {
-            report.liveness_problems.push(format!("cannot set up the temporary directory: {e}"));
+            report.record_check([Violation::Liveness(format!("cannot set up the temporary directory: {e}"))]);
             return report;
         }
     };
     let upstream = match TcpListener::bind("127.0.0.1:0").and_then(|l| l.set_nonblocking(true).map(|()| l)) {
         Ok(l) => l,
         Err(e) => {
-            report.liveness_problems.push(format!("cannot listen on 127.0.0.1: {e}"));
+            report.record_check([Violation::Liveness(format!("cannot listen on 127.0.0.1: {e}"))]);
             return report;
         }
     };
@@ -48,23 +49,20 @@ pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
     let (mut ticks, mut refusals) = (0, 0);
     for _ in 0..config.iterations {
         let run = one_run(config.variant, config.threads.max(1), &upstream, &db);
-        report.trials += 1;
         ticks += run.ticks;
         refusals += run.refusals;
+        let mut seen: Vec<Violation> = run.problem.map(Violation::Liveness).into_iter().collect();
         if let Some(header) = run.corrupted {
-            report.failures += 1;
             if report.first_failure.is_none() {
-                report.first_failure = Some(format!("kanban.db header overwritten: {}", hex(&header[..24])));
                 report.notes.push("first corrupted header (bytes 0..32 of kanban.db):".to_owned());
                 report.notes.extend(hexdump(&header[..32]));
                 if !header_check_refuses(&db) {
-                    report.liveness_problems.push("the header check accepted the corrupted kanban.db".to_owned());
+                    seen.push(Violation::Liveness("the header check accepted the corrupted kanban.db".to_owned()));
                 }
             }
+            seen.push(Violation::Safety(format!("kanban.db header overwritten: {}", hex(&header[..24]))));
         }
-        if let Some(problem) = run.problem {
-            report.liveness_problems.push(problem);
-        }
+        report.record(seen);
         progress(report.trials);
         if report.liveness_problems.len() >= LIVENESS_PROBLEMS_TO_STOP {
             report.notes.push(format!("stopped after {} runs: the interrupt or the close is broken", report.trials));
@@ -72,11 +70,13 @@ pub fn run(config: &StressConfig, progress: &dyn Fn(u64)) -> StressReport {
         }
     }
     report.notes.push(format!("dispatcher ticks: {ticks}, refused as not a valid SQLite database: {refusals}"));
-    if let Err(e) = std::fs::write(&db, corrupted_image()) {
-        report.liveness_problems.push(format!("cannot write the probe file: {e}"));
-    } else if !header_check_refuses(&db) {
-        report.liveness_problems.push("the header check accepted a file whose header is a TLS record".to_owned());
-    }
+    report.record_check(match std::fs::write(&db, corrupted_image()) {
+        Err(e) => Some(Violation::Liveness(format!("cannot write the probe file: {e}"))),
+        Ok(()) if !header_check_refuses(&db) => {
+            Some(Violation::Liveness("the header check accepted a file whose header is a TLS record".to_owned()))
+        }
+        Ok(()) => None,
+    });
     report
 }
 

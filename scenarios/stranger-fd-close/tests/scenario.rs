@@ -8,6 +8,24 @@ use stranger_fd_close::{stress, workload, SCENARIO};
 
 racetrack::scheduler_tests!(SCENARIO, loom, shuttle_pct);
 
+/// The stale-call detector of the non-streaming call.
+mod stale_call {
+    use stranger_fd_close::STALE_CALL;
+    racetrack::scheduler_tests!(STALE_CALL, loom, shuttle_pct);
+}
+
+/// The interrupt during a streaming call.
+mod streaming_interrupt {
+    use stranger_fd_close::STREAMING_INTERRUPT;
+    racetrack::scheduler_tests!(STREAMING_INTERRUPT, loom, shuttle_pct);
+}
+
+/// The stale-stream detector, then the worker's reconnect.
+mod streaming_stale {
+    use stranger_fd_close::STREAMING_STALE;
+    racetrack::scheduler_tests!(STREAMING_STALE, loom, shuttle_pct);
+}
+
 /// The same workload with only the safety oracles, so that a detection can only be the bytes
 /// landing in the database (the full scenario also fails the buggy variant, earlier, on "closed
 /// by the stranger").
@@ -61,8 +79,13 @@ fn failing_trace_snapshot() {
 /// OS scheduler does.
 #[test]
 fn fixed_workload_holds_on_real_threads() {
+    use workload::CallPath;
     for _ in 0..200 {
-        workload::run(Variant::Fixed);
+        for path in
+            [CallPath::INTERRUPT, CallPath::STALE_CALL, CallPath::STREAMING_INTERRUPT, CallPath::STREAMING_STALE]
+        {
+            workload::run_path(Variant::Fixed, path);
+        }
     }
 }
 

@@ -99,6 +99,7 @@ fn describe(request: &Request) -> String {
             format!("session.create {sid}{}", if *close_on_disconnect { " (close_on_disconnect)" } else { "" })
         }
         Request::Prompt { sid, text } => format!("prompt.submit {sid} {text:?}"),
+        Request::Resume { sid } => format!("session.resume {sid}"),
         Request::Close { sid } => format!("session.close {sid}"),
     }
 }

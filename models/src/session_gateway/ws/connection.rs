@@ -130,6 +130,12 @@ where
                 off_loop(move || gateway.finish_turn(&sid, &session)).await.map_err(|e| e.to_string())?;
                 Ok(answer)
             }
+            Request::Resume { sid } => {
+                self.owned.insert(sid.clone());
+                let transport = Transport::Ws(self.id);
+                let session = off_loop(move || gateway.resume_session(&sid, transport)).await;
+                session.map(|s| s.name()).map_err(|e| e.to_string())
+            }
             Request::Close { sid } => {
                 self.owned.remove(&sid);
                 let closed = off_loop(move || gateway.close_session(&sid)).await;

@@ -1,7 +1,7 @@
 //! The wire format: one JSON object per text frame.
 //!
 //! A request is `{"id": 7, "method": "session.create", "sid": "a", "close_on_disconnect": true}`
-//! (or `prompt.submit` with `text`, or `session.close`); its reply is `{"id": 7, "result": "…"}`
+//! (or `prompt.submit` with `text`, `session.resume`, or `session.close`); its reply is `{"id": 7, "result": "…"}`
 //! or `{"id": 7, "error": "…"}`.
 
 use serde_json::{json, Value};
@@ -23,6 +23,12 @@ pub enum Request {
         /// What the user typed.
         text: String,
     },
+    /// `session.resume`: attaches this connection to the session (reattaching a parked one, or
+    /// bringing back one that is no longer live).
+    Resume {
+        /// The session id.
+        sid: String,
+    },
     /// `session.close`: ends the session.
     Close {
         /// The session id.
@@ -41,6 +47,16 @@ impl Request {
         Request::Prompt { sid: sid.to_owned(), text: text.to_owned() }
     }
 
+    /// `session.resume`.
+    pub fn resume(sid: &str) -> Self {
+        Request::Resume { sid: sid.to_owned() }
+    }
+
+    /// `session.close`.
+    pub fn close(sid: &str) -> Self {
+        Request::Close { sid: sid.to_owned() }
+    }
+
     /// The request as a frame's text, under request number `id`.
     pub(super) fn encode(&self, id: u64) -> String {
         match self {
@@ -48,6 +64,7 @@ impl Request {
                 json!({"id": id, "method": "session.create", "sid": sid, "close_on_disconnect": close_on_disconnect})
             }
             Request::Prompt { sid, text } => json!({"id": id, "method": "prompt.submit", "sid": sid, "text": text}),
+            Request::Resume { sid } => json!({"id": id, "method": "session.resume", "sid": sid}),
             Request::Close { sid } => json!({"id": id, "method": "session.close", "sid": sid}),
         }
         .to_string()
@@ -63,6 +80,7 @@ impl Request {
                 Request::Create { sid, close_on_disconnect: v["close_on_disconnect"].as_bool().unwrap_or(false) }
             }
             Some("prompt.submit") => Request::Prompt { sid, text: v["text"].as_str().unwrap_or_default().to_owned() },
+            Some("session.resume") => Request::Resume { sid },
             Some("session.close") => Request::Close { sid },
             other => return Err(format!("unknown method {other:?}")),
         };
