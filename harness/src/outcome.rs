@@ -70,7 +70,7 @@ impl CaughtBy {
 }
 
 /// The result of one (scenario, scheduler, variant) cell. Field order is the JSON schema of
-/// DESIGN.md, followed by the figures and the trace.
+/// ARCHITECTURE.md's CLI contract, followed by the figures and the trace.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CellResult {
     /// Scenario id.

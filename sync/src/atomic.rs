@@ -1,4 +1,4 @@
-use super::engine::{check, not_built_in, Engine};
+use super::engine::{built_under, check, not_built_in, Engine};
 pub use std::sync::atomic::Ordering;
 
 /// Declares one facade atomic over the three engines' atomics of the same primitive type.
@@ -49,13 +49,7 @@ macro_rules! facade_atomic {
             }
 
             fn engine(&self) -> Engine {
-                match &self.0 {
-                    Inner::Std(_) => Engine::Std,
-                    #[cfg(feature = "loom")]
-                    Inner::Loom(_) => Engine::Loom,
-                    #[cfg(feature = "shuttle")]
-                    Inner::Shuttle(_) => Engine::Shuttle,
-                }
+                built_under!(&self.0, Inner)
             }
 
             /// Loads the value.

@@ -1,4 +1,4 @@
-use super::engine::{check, Engine};
+use super::engine::{built_under, check, Engine};
 use super::mutex::{Guard, MutexGuard};
 use std::fmt;
 
@@ -45,13 +45,7 @@ impl Condvar {
     }
 
     fn engine(&self) -> Engine {
-        match &self.0 {
-            Inner::Std(_) => Engine::Std,
-            #[cfg(feature = "loom")]
-            Inner::Loom(_) => Engine::Loom,
-            #[cfg(feature = "shuttle")]
-            Inner::Shuttle(_) => Engine::Shuttle,
-        }
+        built_under!(&self.0, Inner)
     }
 
     /// Releases `guard`, waits for a notification, and takes the lock again.

@@ -1,4 +1,4 @@
-use super::engine::{check, Engine};
+use super::engine::{built_under, check, Engine};
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 
@@ -56,13 +56,7 @@ impl<T> Mutex<T> {
 
     /// The engine it was built under.
     fn engine(&self) -> Engine {
-        match &self.0 {
-            Inner::Std(_) => Engine::Std,
-            #[cfg(feature = "loom")]
-            Inner::Loom(_) => Engine::Loom,
-            #[cfg(feature = "shuttle")]
-            Inner::Shuttle(_) => Engine::Shuttle,
-        }
+        built_under!(&self.0, Inner)
     }
 }
 

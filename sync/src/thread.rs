@@ -172,6 +172,18 @@ pub fn current_id() -> ThreadId {
     })
 }
 
+/// Spawns a thread called `name` that runs `body` with its own clone of `shared`: the shape of a
+/// workload's client threads, each holding a handle to the one component under test.
+pub fn spawn_sharing<S, F, T>(name: &str, shared: &S, body: F) -> JoinHandle<T>
+where
+    S: Clone + Send + 'static,
+    F: FnOnce(&S) -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let shared = shared.clone();
+    Builder::new().name(name).spawn(move || body(&shared))
+}
+
 /// loom models at most [`loom::MAX_THREADS`] threads per execution, main included, and past that
 /// fails with a bare `assertion failed: threads.len() < self.max()`. The facade counts spawns per
 /// execution (the harness enters the engine once per execution) and names the limit instead.

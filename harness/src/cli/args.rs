@@ -19,7 +19,7 @@ pub(crate) struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum Command {
-    /// List the scenarios, their seeds, oracles and schedulers.
+    /// List the scenarios, their sources (public pull requests), oracles and schedulers.
     List(ListArgs),
     /// Run scenarios under their schedulers (default: everything, both variants) and check that
     /// every buggy variant is detected and every fixed variant holds.

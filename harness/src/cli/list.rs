@@ -6,7 +6,7 @@ use crate::Scenario;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-/// Prints every scenario with its seed, schedulers (and budgets) and oracles.
+/// Prints every scenario with its source (public pull request), schedulers (and budgets) and oracles.
 pub(crate) fn list(registry: &[Scenario], args: &ListArgs) -> Result<ExitCode, UsageError> {
     let mut out = String::new();
     match args.format {

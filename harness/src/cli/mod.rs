@@ -1,5 +1,5 @@
 //! The `racetrack` command line: `list`, `run`, `replay`, `stress`, and the pull-request gate:
-//! `baseline`, `gate`, `merge` (see DESIGN.md's contract).
+//! `baseline`, `gate`, `merge` (the contract is in ARCHITECTURE.md).
 //!
 //! `run` and `replay` never run a cell in their own process: each cell runs in a child
 //! (`racetrack __cell …`) with a timeout, so a loom abort, a shuttle panic hook or a real

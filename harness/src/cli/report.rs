@@ -20,7 +20,7 @@ pub(crate) fn render(results: &[CellResult], wall: Duration, format: Format) -> 
     }
 }
 
-/// The JSON document of DESIGN.md: `{"ok": bool, "results": [...]}`.
+/// The JSON document of ARCHITECTURE.md's CLI contract: `{"ok": bool, "results": [...]}`.
 pub(crate) fn json(results: &[CellResult]) -> String {
     let doc = serde_json::json!({ "ok": results.iter().all(|r| r.ok), "results": results });
     format!("{}\n", serde_json::to_string_pretty(&doc).expect("results serialize"))

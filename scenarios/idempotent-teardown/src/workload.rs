@@ -23,13 +23,13 @@ pub fn run(variant: Variant) {
     setup(&gateway);
 
     let threads = [
-        spawn("close", &gateway, |g| {
+        thread::spawn_sharing("close", &gateway, |g| {
             g.close_session("a");
         }),
-        spawn("disconnect", &gateway, |g| {
+        thread::spawn_sharing("disconnect", &gateway, |g| {
             g.close_sessions_for_transport(Transport::Ws(1));
         }),
-        spawn("shutdown", &gateway, Gateway::shutdown),
+        thread::spawn_sharing("shutdown", &gateway, Gateway::shutdown),
     ];
     threads.into_iter().for_each(|t| t.join().expect("a gateway thread panicked"));
 
@@ -45,15 +45,6 @@ pub fn setup(gateway: &Gateway) -> Arc<Session> {
         .expect("fresh sid");
     gateway.build_session("a", &a).expect("spawn a's worker");
     a
-}
-
-fn spawn<T: Send + 'static>(
-    name: &str,
-    gateway: &Gateway,
-    body: impl FnOnce(&Gateway) -> T + Send + 'static,
-) -> thread::JoinHandle<T> {
-    let gateway = gateway.clone();
-    thread::Builder::new().name(name).spawn(move || body(&gateway))
 }
 
 pub use racetrack::oracle::Violation;
@@ -128,14 +119,14 @@ pub fn every_entry(variant: Variant) {
 
     let own = Arc::clone(&w);
     let [resumed, _] = join([
-        spawn("turn", &gateway, move |g| {
+        thread::spawn_sharing("turn", &gateway, move |g| {
             own.close();
             drop(g.finish_turn("s", &s));
             let resumed = g.resume_session("p", Transport::Ws(9)).ok();
             g.reap_idle_sessions();
             resumed
         }),
-        spawn("teardown", &gateway, move |g| {
+        thread::spawn_sharing("teardown", &gateway, move |g| {
             w.close();
             g.close_session("s");
             g.reap_orphaned_session("p");

@@ -26,9 +26,9 @@ pub fn run(variant: Variant) {
     gateway.resume_session("restored", Transport::Detached).expect("brought back from storage");
     clock.advance(REAPER_SCAN);
 
-    let reaper = spawn("reaper", &gateway, |g| drop(g.reap_idle_sessions()));
-    let client = spawn("client", &gateway, |g| g.submit_prompt("busy").is_ok());
-    let lister = spawn("lister", &gateway, Gateway::active_list);
+    let reaper = thread::spawn_sharing("reaper", &gateway, |g| drop(g.reap_idle_sessions()));
+    let client = thread::spawn_sharing("client", &gateway, |g| g.submit_prompt("busy").is_ok());
+    let lister = thread::spawn_sharing("lister", &gateway, Gateway::active_list);
     reaper.join().expect("the reaper panicked");
     let accepted = client.join().expect("the client panicked");
     let listed: Vec<SessionInfo> = lister.join().expect("the lister panicked");
@@ -75,13 +75,4 @@ pub fn open_sessions(gateway: &Gateway) {
     gateway.queue_input("pending").expect("mapped");
     gateway.submit_prompt("turn").expect("mapped");
     gateway.close_session("restored");
-}
-
-fn spawn<T: Send + 'static>(
-    name: &str,
-    gateway: &Gateway,
-    body: impl FnOnce(&Gateway) -> T + Send + 'static,
-) -> thread::JoinHandle<T> {
-    let gateway = gateway.clone();
-    thread::Builder::new().name(name).spawn(move || body(&gateway))
 }

@@ -20,15 +20,15 @@ pub fn run(variant: Variant) {
     // The two races touch different sessions; run one after the other (loom's space is then
     // the product of the two, each small; and loom allows four threads besides main).
     join([
-        spawn("build", &gateway, move |g| drop(g.build_session("a", &a))),
-        spawn("close", &gateway, |g| {
+        thread::spawn_sharing("build", &gateway, move |g| drop(g.build_session("a", &a))),
+        thread::spawn_sharing("close", &gateway, |g| {
             g.close_session("a");
             drop(g.resume_session("a", Transport::Ws(2)));
         }),
     ]);
     join([
-        spawn("turn", &gateway, move |g| drop(g.finish_turn("b", &b))),
-        spawn("reaper", &gateway, |g| {
+        thread::spawn_sharing("turn", &gateway, move |g| drop(g.finish_turn("b", &b))),
+        thread::spawn_sharing("reaper", &gateway, |g| {
             g.reap_orphaned_session("b");
         }),
     ]);
@@ -51,15 +51,6 @@ pub fn setup(gateway: &Gateway) -> (Arc<Session>, Arc<Session>) {
     gateway.build_session("b", &b).expect("spawn b's worker");
     gateway.submit_prompt("b").expect("b is mapped");
     (a, b)
-}
-
-fn spawn<T: Send + 'static>(
-    name: &str,
-    gateway: &Gateway,
-    body: impl FnOnce(&Gateway) -> T + Send + 'static,
-) -> thread::JoinHandle<T> {
-    let gateway = gateway.clone();
-    thread::Builder::new().name(name).spawn(move || body(&gateway))
 }
 
 fn join<T, const N: usize>(threads: [thread::JoinHandle<T>; N]) -> [T; N] {
@@ -148,13 +139,13 @@ pub fn every_site(variant: Variant) {
     let d = gateway.create_session("d", SessionOptions { transport: Transport::Ws(5), close_on_disconnect: true });
     let d = d.expect("fresh sid");
     join([
-        spawn("client", &gateway, move |g| {
+        thread::spawn_sharing("client", &gateway, move |g| {
             drop(g.build_session("d", &d));
             drop(g.slash_exec("i", "/help"));
             drop(g.slash_exec("y", "/help"));
             drop(g.resume_session("z", Transport::Ws(4)));
         }),
-        spawn("housekeeping", &gateway, |g| {
+        thread::spawn_sharing("housekeeping", &gateway, |g| {
             g.close_sessions_for_transport(Transport::Ws(5));
             g.reap_idle_sessions();
             g.shutdown();

@@ -17,7 +17,7 @@
 //!
 //! Oracles. Safety: the header is never overwritten and no write lands in an object its writer
 //! did not open ([`workload::check_no_corruption`]); an fd is released only by the thread that
-//! opened it ([`workload::check_fd_ownership`] — RACES.md lists "closed by its owner" under
+//! opened it ([`workload::check_fd_ownership`] — the race's write-up lists "closed by its owner" under
 //! liveness, but a stranger's close *is* the seed's root cause and a buggy cell must be caught by
 //! safety, so it sits here; "closed exactly once" stays liveness), and a stranger's shutdown never
 //! goes through an integer that has since been recycled (the same stale integer, as strace would
