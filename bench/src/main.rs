@@ -8,6 +8,16 @@ use racetrack_bench::{overhead, races, Program, BUDGET, COLUMNS};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
+/// Appends formatted text to a report.
+macro_rules! out {
+    ($out:expr, $($arg:tt)*) => { $out.push_str(&format!($($arg)*)) };
+}
+
+/// Appends a formatted line to a report.
+macro_rules! outln {
+    ($out:expr, $($arg:tt)*) => {{ out!($out, $($arg)*); $out.push('\n'); }};
+}
+
 /// Measures racetrack's schedulers and its default exploration on the benchmark programs, its
 /// cost against the raw engines, and the default over the registered races.
 #[derive(Parser, Debug)]
@@ -38,6 +48,10 @@ struct Args {
     /// program and cell: what the default's composition is computed from.
     #[arg(long, value_name = "FILE")]
     json: Option<std::path::PathBuf>,
+    /// Write the report (as Markdown) into this file between the lines `<!-- bench:begin -->` and
+    /// `<!-- bench:end -->`, replacing what was there: how the README's tables are regenerated.
+    #[arg(long, value_name = "FILE")]
+    readme: Option<std::path::PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -55,7 +69,8 @@ fn main() -> ExitCode {
         }
     };
     let mut ok = true;
-    let md = args.markdown;
+    let md = args.markdown || args.readme.is_some();
+    let mut out = String::new();
     if args.parts.iter().any(|p| p == "programs") {
         let mut measured = Vec::new();
         for program in &programs {
@@ -84,19 +99,43 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         }
-        ok &= report_programs(&measured, args.seeds, md);
+        ok &= report_programs(&mut out, &measured, args.seeds, md);
     }
     if args.parts.iter().any(|p| p == "overhead") {
-        ok &= report_overhead(&programs, args.repeats, md, &progress);
+        ok &= report_overhead(&mut out, &programs, args.repeats, md, &progress);
     }
     if args.parts.iter().any(|p| p == "races") {
-        ok &= report_races(&races::run(&progress), md);
+        ok &= report_races(&mut out, &races::run(&progress), md);
+    }
+    print!("{out}");
+    if let Some(path) = &args.readme {
+        if let Err(e) = splice(path, &out) {
+            eprintln!("racetrack-bench: {e}");
+            return ExitCode::from(2);
+        }
     }
     if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
+}
+
+/// The markers between which `--readme` writes the report.
+const BEGIN: &str = "<!-- bench:begin -->";
+const END: &str = "<!-- bench:end -->";
+
+/// Replaces what lies between [`BEGIN`] and [`END`] in the file at `path` with `report`.
+fn splice(path: &std::path::Path, report: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let (Some(begin), Some(end)) = (text.find(BEGIN), text.find(END)) else {
+        return Err(format!("{} has no {BEGIN} … {END} lines to write the report between", path.display()));
+    };
+    if end < begin {
+        return Err(format!("{}: {END} comes before {BEGIN}", path.display()));
+    }
+    let spliced = format!("{}{BEGIN}\n\n{}\n{}", &text[..begin], report.trim(), &text[end..]);
+    std::fs::write(path, spliced).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// `12.4 / 9 (20/20)`; `≥` before a mean and median that count misses as the budget.
@@ -112,7 +151,7 @@ fn is_strategy(cell: &str) -> bool {
     matches!(cell, "shuttle-urw" | "shuttle-random") || cell.starts_with("shuttle-pct")
 }
 
-fn report_programs(measured: &[(Program, Vec<Cell>)], seeds: u64, md: bool) -> bool {
+fn report_programs(out: &mut String, measured: &[(Program, Vec<Cell>)], seeds: u64, md: bool) -> bool {
     let mut ok = true;
     let mut headers = vec!["program", "threads", "depth"];
     headers.extend(COLUMNS);
@@ -179,33 +218,33 @@ fn report_programs(measured: &[(Program, Vec<Cell>)], seeds: u64, md: bool) -> b
         }
     }
     ok &= problems.is_empty();
-    println!("### Schedules to first detection\n");
-    println!(
+    outln!(out, "### Schedules to first detection\n");
+    outln!(out, 
         "Mean / median schedules to the first detection of each buggy program over seeds 1..={seeds} (and how many \
          seeds found it within {BUDGET} schedules, the default exploration's default budget, for every cell; `≥`: \
          misses counted as {BUDGET}). loom and shuttle-dfs ignore the seed: one run stands for all. `—`: the \
          scheduler does not fit (loom models at most 5 threads).\n"
     );
-    print!("{}", first.render(md));
-    println!("\n### The default against the best single strategy\n");
-    println!(
+    out!(out, "{}", first.render(md));
+    outln!(out, "\n### The default against the best single strategy\n");
+    outln!(out, 
         "The best single strategy is the lowest mean among shuttle-urw, shuttle-random and shuttle-pct at depths 1, 3 \
          and 10; the goal is the default within 1.5× of it, in every seed.\n"
     );
-    print!("{}", goal.render(md));
-    println!("\n### Schedules per second\n");
-    println!("The fixed variant of each program over {FIXED_BUDGET} schedules at seed 1, through `run_named_cell` (✗: it did not hold).\n");
-    print!("{}", speed.render(md));
+    out!(out, "{}", goal.render(md));
+    outln!(out, "\n### Schedules per second\n");
+    outln!(out, "The fixed variant of each program over {FIXED_BUDGET} schedules at seed 1, through `run_named_cell` (✗: it did not hold).\n");
+    out!(out, "{}", speed.render(md));
     if !problems.is_empty() {
-        println!("\nProblems:\n");
+        outln!(out, "\nProblems:\n");
         for p in &problems {
-            println!("- {p}");
+            outln!(out, "- {p}");
         }
     }
     ok
 }
 
-fn report_overhead(programs: &[Program], repeats: usize, md: bool, progress: &dyn Fn(&str)) -> bool {
+fn report_overhead(out: &mut String, programs: &[Program], repeats: usize, md: bool, progress: &dyn Fn(&str)) -> bool {
     let mut table = Table::new(&[
         "body",
         "engine",
@@ -245,17 +284,17 @@ fn report_overhead(programs: &[Program], repeats: usize, md: bool, progress: &dy
             }
         }
     }
-    println!("\n### What racetrack costs over the raw engines\n");
-    println!(
+    outln!(out, "\n### What racetrack costs over the raw engines\n");
+    outln!(out, 
         "Schedules per second of `run_cell` (tracing on) over the raw engine on the same fixed-variant body: {repeats} \
          back-to-back pairs in alternating order; the ratio is racetrack's throughput over the raw engine's (1.00: no \
          cost; the goal is at least 0.90).\n"
     );
-    print!("{}", table.render(md));
+    out!(out, "{}", table.render(md));
     ok
 }
 
-fn report_races(races: &[races::Race], md: bool) -> bool {
+fn report_races(out: &mut String, races: &[races::Race], md: bool) -> bool {
     let mut table = Table::new(&["race", "buggy", "found by", "preemptions", "steps", "fixed"]);
     let mut ok = true;
     for race in races {
@@ -286,12 +325,12 @@ fn report_races(races: &[races::Race], md: bool) -> bool {
             shown(fixed),
         ]);
     }
-    println!("\n### The default on the registered races\n");
-    println!(
+    outln!(out, "\n### The default on the registered races\n");
+    outln!(out, 
         "Each registered race's thread or async body under `default` alone, at its default budget of {} schedules, \
          seed 1.\n",
         racetrack::DEFAULT_SCHEDULES
     );
-    print!("{}", table.render(md));
+    out!(out, "{}", table.render(md));
     ok
 }
