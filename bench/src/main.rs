@@ -219,7 +219,8 @@ fn report_programs(out: &mut String, measured: &[(Program, Vec<Cell>)], seeds: u
     }
     ok &= problems.is_empty();
     outln!(out, "### Schedules to first detection\n");
-    outln!(out, 
+    outln!(
+        out,
         "Mean / median schedules to the first detection of each buggy program over seeds 1..={seeds} (and how many \
          seeds found it within {BUDGET} schedules, the default exploration's default budget, for every cell; `≥`: \
          misses counted as {BUDGET}). loom and shuttle-dfs ignore the seed: one run stands for all. `—`: the \
@@ -227,7 +228,8 @@ fn report_programs(out: &mut String, measured: &[(Program, Vec<Cell>)], seeds: u
     );
     out!(out, "{}", first.render(md));
     outln!(out, "\n### The default against the best single strategy\n");
-    outln!(out, 
+    outln!(
+        out,
         "The best single strategy is the lowest mean among shuttle-urw, shuttle-random and shuttle-pct at depths 1, 3 \
          and 10; the goal is the default within 1.5× of it, in every seed.\n"
     );
@@ -285,7 +287,7 @@ fn report_overhead(out: &mut String, programs: &[Program], repeats: usize, md: b
         }
     }
     outln!(out, "\n### What racetrack costs over the raw engines\n");
-    outln!(out, 
+    outln!(out,
         "Schedules per second of `run_cell` (tracing on) over the raw engine on the same fixed-variant body: {repeats} \
          back-to-back pairs in alternating order; the ratio is racetrack's throughput over the raw engine's (1.00: no \
          cost; the goal is at least 0.90).\n"
@@ -326,7 +328,8 @@ fn report_races(out: &mut String, races: &[races::Race], md: bool) -> bool {
         ]);
     }
     outln!(out, "\n### The default on the registered races\n");
-    outln!(out, 
+    outln!(
+        out,
         "Each registered race's thread or async body under `default` alone, at its default budget of {} schedules, \
          seed 1.\n",
         racetrack::DEFAULT_SCHEDULES

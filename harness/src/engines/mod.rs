@@ -293,9 +293,7 @@ pub(crate) fn check_schedule(scheduler: SchedulerId, schedule: &str) -> Result<(
         | SchedulerId::ShuttlePct
         | SchedulerId::ShuttleDfs
         | SchedulerId::ShuttleUrw
-        | SchedulerId::Default => {
-            shuttle::decode_schedule(schedule).map(drop)
-        }
+        | SchedulerId::Default => shuttle::decode_schedule(schedule).map(drop),
         SchedulerId::TokioPaused | SchedulerId::Turmoil => seeded::decode_schedule(schedule).map(drop),
         SchedulerId::Stress => Err("stress is not a gate scheduler: it has no replay tokens".to_owned()),
     }
