@@ -31,3 +31,10 @@ fn every_program_names_where_it_comes_from() {
         assert_eq!(program.fits_loom(), s.budget(SchedulerId::Loom).is_some(), "{}: loom column", s.id);
     }
 }
+
+/// The default exploration through the test macro a user writes (`default` is a cell like any).
+mod by_default {
+    use racetrack_bench::programs::ALL;
+    const LOST_UPDATE: racetrack::Scenario = ALL[ALL.len() - 1].scenario;
+    racetrack::scheduler_tests!(LOST_UPDATE, default; snapshots: default);
+}
