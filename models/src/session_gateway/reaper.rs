@@ -88,14 +88,11 @@ impl Gateway {
             move || {
                 let period = gateway.0.config.reaper_scan;
                 'scan: loop {
-                    let mut slept = Duration::ZERO;
-                    while slept < period {
+                    for step in sleep_slices(period, slice) {
                         if gateway.0.reaper_stop.load(Ordering::SeqCst) {
                             break 'scan;
                         }
-                        let step = slice.min(period - slept);
                         thread::sleep(step);
-                        slept += step;
                     }
                     gateway.reap_idle_sessions();
                 }
@@ -103,4 +100,15 @@ impl Gateway {
         });
         ReaperHandle { gateway, thread }
     }
+}
+
+/// The slices one scan period is slept in: `slice` at a time and the rest last, so that they add
+/// up to exactly `period` (a scan is never a slice late).
+pub(super) fn sleep_slices(period: Duration, slice: Duration) -> impl Iterator<Item = Duration> {
+    let mut slept = Duration::ZERO;
+    std::iter::from_fn(move || {
+        let step = slice.min(period.checked_sub(slept)?);
+        slept += step;
+        (!step.is_zero()).then_some(step)
+    })
 }
