@@ -59,8 +59,8 @@ pub mod trace;
 pub use engines::{replay_cell, run_cell, run_named_cell, RunOptions};
 #[doc(hidden)]
 pub use insta as __insta;
-pub use outcome::{BudgetRecord, CaughtBy, CellResult, Shard, ShardRun, TraceStep, Verdict};
+pub use outcome::{BudgetRecord, CaughtBy, CellResult, Shard, ShardRun, Shrunk, TraceStep, Verdict};
 pub use racetrack_sync as sync;
 pub use racetrack_sync::Variant;
 pub use scenario::{find, NetworkBody, RoleFn, Scenario, TasksBody, ThreadsBody};
-pub use scheduler::{Budget, CellName, SchedulerId};
+pub use scheduler::{Budget, CellName, SchedulerId, DEFAULT_EXPLORATION, DEFAULT_SCHEDULES};

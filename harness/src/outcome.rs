@@ -116,6 +116,56 @@ pub struct CellResult {
     /// The slice of the cell's exploration this run covered, for a `run --shard k/n`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<ShardRun>,
+    /// For a detection by the default exploration: the strategy in its portfolio that found it
+    /// (`urw`, `pct-3`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<String>,
+    /// For a detection: how its schedule was shrunk before it was reported (the token and the
+    /// trace are the shrunk ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shrink: Option<Shrunk>,
+}
+
+/// How a detection's schedule was shrunk: preemptions and steps before and after (absent where
+/// the engine has no such notion). A detection is only replaced by a schedule that fails the
+/// same oracle (see `engines/shrink.rs`), so `preemptions.1 <= preemptions.0` always.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shrunk {
+    /// What was shrunk: `schedule` (shuttle: the recorded schedule), `preemption bound` (loom:
+    /// the smallest bound that still finds it), or `n/a` with the reason.
+    pub method: String,
+    /// Preemptions (loom: the preemption bound) before and after; `None` where it does not apply
+    /// (loom unbounded: before only).
+    pub preemptions: (Option<u64>, Option<u64>),
+    /// Scheduling steps before and after (shuttle only).
+    pub steps: (Option<u64>, Option<u64>),
+    /// Candidate executions the search ran.
+    pub attempts: u64,
+}
+
+impl Shrunk {
+    /// An engine where shrinking does not apply, and why.
+    pub fn not_applicable(why: &str) -> Self {
+        Shrunk { method: format!("n/a: {why}"), preemptions: (None, None), steps: (None, None), attempts: 0 }
+    }
+
+    /// `2 → 0` / `n/a` for a report column.
+    pub fn preemptions_text(&self) -> String {
+        before_after(self.preemptions)
+    }
+
+    /// `41 → 17` / `n/a` for a report column.
+    pub fn steps_text(&self) -> String {
+        before_after(self.steps)
+    }
+}
+
+fn before_after(pair: (Option<u64>, Option<u64>)) -> String {
+    let show = |v: Option<u64>| v.map_or("unbounded".to_owned(), |v| v.to_string());
+    match pair {
+        (None, None) => "n/a".to_owned(),
+        (before, after) => format!("{} → {}", show(before), show(after)),
+    }
 }
 
 impl CellResult {

@@ -140,7 +140,7 @@ impl Scenario {
             threads: None,
             tasks: None,
             network: None,
-            schedulers: &[],
+            schedulers: crate::scheduler::DEFAULT_EXPLORATION,
             stress: None,
             roles: &[],
             traces: &[],

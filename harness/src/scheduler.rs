@@ -17,6 +17,10 @@ pub enum SchedulerId {
     ShuttleDfs,
     /// shuttle's uniform random walk scheduler.
     ShuttleUrw,
+    /// racetrack's default exploration: a fixed, deterministic portfolio of shuttle strategies
+    /// sharing one budget (see `engines/portfolio.rs`), stopping at the first detection and
+    /// reporting which strategy found it. What a scenario without `.schedulers(…)` runs.
+    Default,
     /// tokio current-thread runtime with paused virtual time.
     TokioPaused,
     /// turmoil's simulated network, seeded.
@@ -27,7 +31,8 @@ pub enum SchedulerId {
 
 impl SchedulerId {
     /// Every scheduler, in the order reports list them.
-    pub const ALL: [SchedulerId; 8] = [
+    pub const ALL: [SchedulerId; 9] = [
+        SchedulerId::Default,
         SchedulerId::Loom,
         SchedulerId::ShuttleRandom,
         SchedulerId::ShuttlePct,
@@ -46,6 +51,7 @@ impl SchedulerId {
             SchedulerId::ShuttlePct => "shuttle-pct",
             SchedulerId::ShuttleDfs => "shuttle-dfs",
             SchedulerId::ShuttleUrw => "shuttle-urw",
+            SchedulerId::Default => "default",
             SchedulerId::TokioPaused => "tokio-paused",
             SchedulerId::Turmoil => "turmoil",
             SchedulerId::Stress => "stress",
@@ -56,6 +62,18 @@ impl SchedulerId {
     /// rate; it has its own command.
     pub const fn is_gate(self) -> bool {
         !matches!(self, SchedulerId::Stress)
+    }
+
+    /// Whether it runs on shuttle (the four shuttle strategies and the default portfolio of them).
+    pub const fn is_shuttle(self) -> bool {
+        matches!(
+            self,
+            SchedulerId::ShuttleRandom
+                | SchedulerId::ShuttlePct
+                | SchedulerId::ShuttleDfs
+                | SchedulerId::ShuttleUrw
+                | SchedulerId::Default
+        )
     }
 
     /// The list of accepted ids, for error messages.
@@ -81,6 +99,15 @@ impl FromStr for SchedulerId {
             .ok_or_else(|| format!("unknown scheduler '{s}': expected one of {}", Self::accepted()))
     }
 }
+
+/// Schedules the default exploration runs when a scenario names no scheduler: the benchmark
+/// (`bench/`) finds every one of its programs within this budget in every seed.
+pub const DEFAULT_SCHEDULES: u64 = 5_000;
+
+/// What a scenario that names no scheduler (no `.schedulers(…)`) runs: the
+/// [default exploration](SchedulerId::Default) over [`DEFAULT_SCHEDULES`].
+pub const DEFAULT_EXPLORATION: &[(SchedulerId, Budget)] =
+    &[(SchedulerId::Default, Budget::schedules(DEFAULT_SCHEDULES))];
 
 /// How much a scheduler may explore for one cell.
 ///

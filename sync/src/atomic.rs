@@ -22,7 +22,10 @@ macro_rules! facade_atomic {
             ($self:ident, $method:literal, $a:ident => $call:expr) => {{
                 check($self.engine(), concat!(stringify!($name), "::", $method));
                 match &$self.0 {
-                    Inner::Std($a) => $call,
+                    Inner::Std($a) => {
+                        crate::chaos::point();
+                        $call
+                    }
                     #[cfg(feature = "loom")]
                     Inner::Loom($a) => $call,
                     #[cfg(feature = "shuttle")]

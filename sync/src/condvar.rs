@@ -18,7 +18,10 @@ macro_rules! forward {
     ($self:ident, $what:literal, $c:ident => $call:expr) => {{
         check($self.engine(), $what);
         match &$self.0 {
-            Inner::Std($c) => $call,
+            Inner::Std($c) => {
+                crate::chaos::point();
+                $call
+            }
             #[cfg(feature = "loom")]
             Inner::Loom($c) => $call,
             #[cfg(feature = "shuttle")]
@@ -50,7 +53,10 @@ impl Condvar {
     pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
         check(self.engine(), "Condvar::wait");
         MutexGuard(match (&self.0, guard.0) {
-            (Inner::Std(c), Guard::Std(g)) => Guard::Std(c.wait(g).unwrap_or_else(|e| e.into_inner())),
+            (Inner::Std(c), Guard::Std(g)) => {
+                crate::chaos::point();
+                Guard::Std(c.wait(g).unwrap_or_else(|e| e.into_inner()))
+            }
             #[cfg(feature = "loom")]
             (Inner::Loom(c), Guard::Loom(g)) => Guard::Loom(c.wait(g).unwrap_or_else(|e| e.into_inner())),
             #[cfg(feature = "shuttle")]

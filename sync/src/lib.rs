@@ -39,6 +39,7 @@
 
 mod atomic;
 mod barrier;
+pub mod chaos;
 mod condvar;
 mod engine;
 pub mod mpsc;

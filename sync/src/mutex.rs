@@ -43,7 +43,10 @@ impl<T> Mutex<T> {
     pub fn lock(&self) -> MutexGuard<'_, T> {
         check(self.engine(), "Mutex::lock");
         MutexGuard(match &self.0 {
-            Inner::Std(m) => Guard::Std(m.lock().unwrap_or_else(|e| e.into_inner())),
+            Inner::Std(m) => Guard::Std({
+                crate::chaos::point();
+                m.lock().unwrap_or_else(|e| e.into_inner())
+            }),
             #[cfg(feature = "loom")]
             Inner::Loom(m) => Guard::Loom(m.lock().unwrap_or_else(|e| e.into_inner())),
             #[cfg(feature = "shuttle")]

@@ -69,6 +69,11 @@ impl Builder {
         JoinHandle(match Engine::current() {
             Engine::Std => {
                 let b = self.name.into_iter().fold(std::thread::Builder::new(), |b, n| b.name(n));
+                let f = move || {
+                    crate::chaos::thread_start();
+                    f()
+                };
+                crate::chaos::point();
                 Inner::Std(b.spawn(f).unwrap_or_else(|e| refused(e)))
             }
             #[cfg(feature = "loom")]
@@ -100,7 +105,10 @@ where
 /// Lets other threads run. Under a model checker this is a scheduling point.
 pub fn yield_now() {
     match Engine::current() {
-        Engine::Std => std::thread::yield_now(),
+        Engine::Std => {
+            crate::chaos::point();
+            std::thread::yield_now()
+        }
         #[cfg(feature = "loom")]
         Engine::Loom => loom::thread::yield_now(),
         #[cfg(feature = "shuttle")]

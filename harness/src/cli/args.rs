@@ -239,6 +239,27 @@ pub(crate) struct StressArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Perturb the real threads' scheduling at every facade operation (random yields, short
+    /// sleeps, low-priority threads; see `racetrack_sync::chaos`), to make the bug show more often.
+    #[arg(long)]
+    pub chaos: bool,
+    /// The chaos mode's seed (reported with the rate).
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "chaos")]
+    pub chaos_seed: u64,
+    /// The perturbations chaos mode makes.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "yields,sleeps,low-priority", requires = "chaos")]
+    pub chaos_parts: Vec<ChaosPart>,
+}
+
+/// One perturbation of `stress --chaos`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ChaosPart {
+    /// Random yields at facade operations.
+    Yields,
+    /// Random short sleeps at facade operations.
+    Sleeps,
+    /// One spawned thread in four perturbed far more often.
+    LowPriority,
 }
 
 /// The variant of a stress run.

@@ -26,6 +26,8 @@ pub(crate) fn result(cell: &str, variant: &str, schedules: u64, budget: BudgetRe
         steps: None,
         budget: Some(budget),
         shard: None,
+        strategy: None,
+        shrink: None,
     }
 }
 

@@ -69,6 +69,8 @@ pub(crate) fn run_isolated(spec: &CellSpec, timeout: Duration) -> CellResult {
         bound: None,
         virtual_ms: None,
         trace: None,
+        strategy: None,
+        shrink: None,
         steps: None,
         budget: None,
         shard: None,

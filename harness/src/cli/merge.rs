@@ -134,6 +134,8 @@ mod tests {
                 walked: (index - 1) * 10,
                 detected_at,
             }),
+            strategy: None,
+            shrink: None,
         }
     }
 

@@ -85,7 +85,8 @@ pub(crate) fn summary(results: &[CellResult], wall: Duration) -> String {
     )
 }
 
-fn figures(r: &CellResult) -> [String; 7] {
+fn figures(r: &CellResult) -> [String; 10] {
+    let shrink = |text: fn(&crate::Shrunk) -> String| r.shrink.as_ref().map_or("-".into(), text);
     [
         r.scenario.clone(),
         r.scheduler.clone(),
@@ -94,11 +95,26 @@ fn figures(r: &CellResult) -> [String; 7] {
         r.elapsed_ms.to_string(),
         format!("{:.0}", r.schedules_per_sec()),
         r.virtual_ms.map_or("-".into(), |v| human(Duration::from_millis(v))),
+        r.strategy.clone().unwrap_or_else(|| "-".into()),
+        shrink(crate::Shrunk::preemptions_text),
+        shrink(crate::Shrunk::steps_text),
     ]
 }
 
-const FIGURE_HEADERS: [&str; 7] =
-    ["scenario", "scheduler", "variant", "schedules", "wall ms", "schedules/s", "virtual"];
+/// The figures of every cell; for a detection also which default strategy found it and its
+/// shrink (`before → after`).
+const FIGURE_HEADERS: [&str; 10] = [
+    "scenario",
+    "scheduler",
+    "variant",
+    "schedules",
+    "wall ms",
+    "schedules/s",
+    "virtual",
+    "found by",
+    "preemptions",
+    "steps",
+];
 
 /// Aligns rows of cells into columns separated by two spaces.
 fn aligned(rows: &[Vec<String>]) -> String {

@@ -1,7 +1,7 @@
 //! `racetrack stress`: the scenario's reproduction on the real machine, in this process (its
 //! child processes, if any, are this binary again through `__role`).
 
-use super::args::{StressArgs, StressVariant};
+use super::args::{ChaosPart, StressArgs, StressVariant};
 use super::{output, UsageError};
 use crate::scenario::find;
 use crate::stress::StressConfig;
@@ -28,7 +28,21 @@ pub(crate) fn stress(registry: &[Scenario], args: &StressArgs) -> Result<ExitCod
     ));
     let bar = ProgressBar::new_spinner();
     bar.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {pos} trials").expect("template"));
-    let report = run(&StressConfig::new(variant, args.iterations, args.threads), &|done| bar.set_position(done));
+    if args.chaos {
+        use racetrack_sync::chaos::Parts;
+        let part = |p: &ChaosPart| match p {
+            ChaosPart::Yields => Parts::YIELDS,
+            ChaosPart::Sleeps => Parts::SLEEPS,
+            ChaosPart::LowPriority => Parts::LOW_PRIORITY,
+        };
+        let parts = args.chaos_parts.iter().map(part).fold(Parts::NONE, Parts::with);
+        racetrack_sync::chaos::enable_parts(args.chaos_seed, parts);
+    }
+    let mut report = run(&StressConfig::new(variant, args.iterations, args.threads), &|done| bar.set_position(done));
+    racetrack_sync::chaos::disable();
+    if args.chaos {
+        report.notes.push(racetrack_sync::chaos::describe(args.chaos_seed));
+    }
     bar.finish_and_clear();
     output::print(&if args.json {
         format!("{}\n", serde_json::to_string_pretty(&report).expect("report serializes"))

@@ -22,10 +22,7 @@ pub(crate) const KEEP_BACKTRACES: &str = "RACETRACK_BACKTRACE";
 
 /// Why `scheduler` cannot give its usual verdict in this environment, if it cannot.
 pub(crate) fn problem(scheduler: SchedulerId) -> Option<String> {
-    let shuttle = matches!(
-        scheduler,
-        SchedulerId::ShuttleRandom | SchedulerId::ShuttlePct | SchedulerId::ShuttleDfs | SchedulerId::ShuttleUrw
-    );
+    let shuttle = scheduler.is_shuttle();
     let set = SHUTTLE_VARIABLES.iter().find(|v| shuttle && std::env::var_os(v).is_some())?;
     Some(format!(
         "environment variable {set} is set: shuttle would explore or report something other than this cell's \

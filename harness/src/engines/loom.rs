@@ -2,9 +2,11 @@
 //!
 //! loom explores in a deterministic order, so the n-th execution of the same model under the same
 //! bound is always the same schedule: the token's schedule field is `pb<bound>-i<n>` (`pbx` when
-//! unbounded), and replaying explores again up to execution n.
+//! unbounded), and replaying explores again up to execution n. A detection is re-explored under
+//! every smaller bound (`shrink.rs`) and reported from the smallest that still finds it.
 
-use super::{threads_body, Executions, Exploration, Job};
+use super::{shrink, threads_body, Executions, Exploration, Found, Job};
+use crate::scenario::ThreadsBody;
 use crate::scheduler::SchedulerId;
 use racetrack_sync::Engine;
 
@@ -21,7 +23,40 @@ pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
         None => (job.budget.preemption_bound, job.offset() + job.budget.schedules),
         Some(schedule) => decode_schedule(schedule)?,
     };
+    let (schedules, mut failure) = explore_bound(job, body, bound, limit);
+    if let (Some(_), Some(found)) = (job.replay, &failure) {
+        if schedules != limit {
+            return Err(format!("replay failed at execution {schedules}, not {limit}: {}", found.message));
+        }
+    }
+    // A detection is reported as found under the smallest bound that still finds it.
+    let shrink = match (job.replay, failure.take()) {
+        (None, Some(found)) if job.shrink => {
+            let (smaller, shrunk) = shrink::smallest_bound(bound, &found, |b| explore_bound(job, body, Some(b), limit));
+            failure = Some(smaller.map_or(found, |(_, found)| found));
+            shrunk
+        }
+        (_, found) => {
+            failure = found;
+            None
+        }
+    };
+    Ok(Exploration {
+        schedules,
+        exhaustive: failure.is_none() && schedules < limit,
+        bound: Some(match bound {
+            Some(b) => format!("preemption bound {b}"),
+            None => "unbounded".to_owned(),
+        }),
+        virtual_ms: None,
+        failure,
+        strategy: None,
+        shrink,
+    })
+}
 
+/// Explores executions 1..=`limit` under `bound`; the token's schedule field names both.
+fn explore_bound(job: &Job<'_>, body: ThreadsBody, bound: Option<usize>, limit: u64) -> (u64, Option<Found>) {
     // Every field set explicitly: loom's defaults read LOOM_* environment variables, and a cell
     // must not change verdict with the caller's environment.
     let mut builder = ::loom::model::Builder::new();
@@ -40,22 +75,7 @@ pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
 
     let executions = Executions::new(job.scenario);
     let f = executions.body(Engine::Loom, body, job.variant);
-    let (schedules, failure) = executions.run(|| builder.check(f), |n| format!("{}-i{n}", format_bound(bound)));
-    if let (Some(_), Some(found)) = (job.replay, &failure) {
-        if schedules != limit {
-            return Err(format!("replay failed at execution {schedules}, not {limit}: {}", found.message));
-        }
-    }
-    Ok(Exploration {
-        schedules,
-        exhaustive: failure.is_none() && schedules < limit,
-        bound: Some(match bound {
-            Some(b) => format!("preemption bound {b}"),
-            None => "unbounded".to_owned(),
-        }),
-        virtual_ms: None,
-        failure,
-    })
+    executions.run(|| builder.check(f), |n| format!("{}-i{n}", format_bound(bound)))
 }
 
 fn format_bound(bound: Option<usize>) -> String {

@@ -7,12 +7,14 @@
 
 mod env;
 mod loom;
+mod portfolio;
 mod seeded;
+mod shrink;
 mod shuttle;
 mod tokio_paused;
 mod turmoil;
 
-use crate::outcome::{BudgetRecord, CaughtBy, CellResult, Shard, ShardRun, Verdict};
+use crate::outcome::{BudgetRecord, CaughtBy, CellResult, Shard, ShardRun, Shrunk, Verdict};
 use crate::scenario::{Scenario, ThreadsBody};
 use crate::scheduler::{Budget, CellName, SchedulerId};
 use crate::token::ReplayToken;
@@ -42,17 +44,25 @@ pub struct RunOptions {
     pub budget: Option<u64>,
     /// Runs only this shard's slice of the exploration (see [`Shard`]).
     pub shard: Option<Shard>,
+    /// Report the first failing schedule as the search found it, unshrunk (the benchmark
+    /// measures the search alone). Off: every detection is shrunk.
+    pub unshrunk: bool,
 }
 
 impl RunOptions {
     /// Options with a seed and a budget override.
     pub fn new(seed: Option<u64>, budget: Option<u64>) -> Self {
-        RunOptions { seed, budget, shard: None }
+        RunOptions { seed, budget, shard: None, unshrunk: false }
     }
 
     /// The same options, for one shard's slice.
     pub fn with_shard(self, shard: Option<Shard>) -> Self {
         RunOptions { shard, ..self }
+    }
+
+    /// The same options, with detections reported unshrunk.
+    pub fn unshrunk(self) -> Self {
+        RunOptions { unshrunk: true, ..self }
     }
 }
 
@@ -64,6 +74,10 @@ pub(crate) struct Exploration {
     pub bound: Option<String>,
     pub virtual_ms: Option<u64>,
     pub failure: Option<Found>,
+    /// The default exploration's strategy that found the failure.
+    pub strategy: Option<String>,
+    /// How the failure's schedule was shrunk (`failure` is the shrunk one).
+    pub shrink: Option<Shrunk>,
 }
 
 /// The first failing schedule.
@@ -82,6 +96,8 @@ pub(crate) struct Job<'a> {
     pub seed: u64,
     pub budget: Budget,
     pub replay: Option<&'a str>,
+    /// Whether a detection is shrunk (see `shrink.rs`).
+    pub shrink: bool,
     pub shard: Option<Shard>,
 }
 
@@ -107,7 +123,8 @@ fn walks(scheduler: SchedulerId) -> bool {
 pub fn run_cell(scenario: &Scenario, scheduler: SchedulerId, variant: Variant, options: &RunOptions) -> CellResult {
     let name = CellName { scheduler, label: scenario.budget(scheduler).and_then(|b| b.label) };
     let budget = scenario.budget(scheduler).map(|b| with_override(b, options));
-    run(scenario, name, variant, options.seed.unwrap_or(DEFAULT_SEED), budget, None, options.shard)
+    let seed = options.seed.unwrap_or(DEFAULT_SEED);
+    run(scenario, name, variant, seed, budget, None, options.shard, !options.unshrunk)
 }
 
 /// Runs the cell called `cell` (`shuttle-pct`, `shuttle-pct-deep`) in this process.
@@ -119,14 +136,14 @@ pub fn run_named_cell(
 ) -> Result<CellResult, String> {
     let (name, budget) = scenario.cell(cell)?;
     let seed = options.seed.unwrap_or(DEFAULT_SEED);
-    Ok(run(scenario, name, variant, seed, Some(with_override(budget, options)), None, options.shard))
+    Ok(run(scenario, name, variant, seed, Some(with_override(budget, options)), None, options.shard, !options.unshrunk))
 }
 
 /// Runs the one schedule a token names, in this process.
 pub fn replay_cell(registry: &[Scenario], token: &ReplayToken) -> Result<CellResult, String> {
     let scenario = crate::scenario::find(registry, &token.scenario)?;
     let (name, budget) = scenario.cell(&token.cell)?;
-    Ok(run(scenario, name, token.variant, token.seed, Some(budget), Some(&token.schedule), None))
+    Ok(run(scenario, name, token.variant, token.seed, Some(budget), Some(&token.schedule), None, false))
 }
 
 fn with_override(budget: Budget, options: &RunOptions) -> Budget {
@@ -141,6 +158,7 @@ fn run(
     budget: Option<Budget>,
     replay: Option<&str>,
     shard: Option<Shard>,
+    shrink: bool,
 ) -> CellResult {
     let started = Instant::now();
     let scheduler = cell.scheduler;
@@ -151,7 +169,7 @@ fn run(
                 Err(format!("scenario {} is a guard: it has no buggy variant", scenario.id))
             }
             Some(budget) => env::problem(scheduler).map_or_else(
-                || env::in_cell(|| explore(scheduler, &Job { scenario, variant, seed, budget, replay, shard })),
+                || env::in_cell(|| explore(scheduler, &Job { scenario, variant, seed, budget, replay, shard, shrink })),
                 Err,
             ),
         };
@@ -184,6 +202,8 @@ fn run(
         steps: None,
         budget: budget.map(|b| BudgetRecord::new(scheduler, &b)),
         shard: None,
+        strategy: None,
+        shrink: None,
     };
     let shard = shard.filter(|_| replay.is_none());
     match explored {
@@ -197,6 +217,9 @@ fn run(
             result.bound = x.bound;
             result.virtual_ms = x.virtual_ms;
             result.verdict = Verdict::Held;
+            if x.failure.is_some() {
+                (result.strategy, result.shrink) = (x.strategy, x.shrink);
+            }
             if let Some(found) = x.failure {
                 let token = ReplayToken {
                     scenario: scenario.id.to_owned(),
@@ -245,7 +268,7 @@ fn slice(scheduler: SchedulerId, shard: Shard, budget: u64, x: &mut Exploration)
 /// What a failing schedule's message says caught it: an oracle, or a deadlock the engine reports
 /// (shuttle: every task blocked; loom: every thread blocked; tokio-paused and turmoil: the
 /// workload outlived its virtual time). `None` for any other panic.
-fn caught_by(message: &str) -> Option<CaughtBy> {
+pub(crate) fn caught_by(message: &str) -> Option<CaughtBy> {
     // Engines may prefix the oracle's message (turmoil's "simulation failed (rng_seed n): ").
     if message.contains(crate::oracle::SAFETY) {
         Some(CaughtBy::Safety)
@@ -266,9 +289,11 @@ fn caught_by(message: &str) -> Option<CaughtBy> {
 pub(crate) fn check_schedule(scheduler: SchedulerId, schedule: &str) -> Result<(), String> {
     match scheduler {
         SchedulerId::Loom => loom::decode_schedule(schedule).map(drop),
-        SchedulerId::ShuttleRandom | SchedulerId::ShuttlePct | SchedulerId::ShuttleDfs | SchedulerId::ShuttleUrw => {
-            shuttle::decode_schedule(schedule).map(drop)
-        }
+        SchedulerId::ShuttleRandom
+        | SchedulerId::ShuttlePct
+        | SchedulerId::ShuttleDfs
+        | SchedulerId::ShuttleUrw
+        | SchedulerId::Default => shuttle::decode_schedule(schedule).map(drop),
         SchedulerId::TokioPaused | SchedulerId::Turmoil => seeded::decode_schedule(schedule).map(drop),
         SchedulerId::Stress => Err("stress is not a gate scheduler: it has no replay tokens".to_owned()),
     }
@@ -277,6 +302,7 @@ pub(crate) fn check_schedule(scheduler: SchedulerId, schedule: &str) -> Result<(
 fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Exploration, String> {
     match scheduler {
         SchedulerId::Loom => loom::explore(job),
+        SchedulerId::Default => portfolio::explore(job),
         SchedulerId::ShuttleRandom | SchedulerId::ShuttlePct | SchedulerId::ShuttleDfs | SchedulerId::ShuttleUrw => {
             shuttle::explore(scheduler, job)
         }

@@ -2,12 +2,17 @@
 //! seed a token names), each covering some virtual time, summed into the cell's figure.
 
 use super::{Executions, Exploration, Job};
+use crate::outcome::Shrunk;
 use crate::scheduler::human;
 use crate::trace::Recorder;
 use racetrack_sync::Engine;
 use racetrack_sync::Variant;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+
+/// Why a seeded detection is not shrunk (see `shrink.rs`).
+const NOT_SHRUNK: &str =
+    "a seed picks the whole interleaving; tasks switch only at awaits, so there are no preemptions to remove";
 
 /// What one seeded execution gets: its seed, where to add the virtual time it covered, and the
 /// cell's trace recorder (for threads the engine starts itself).
@@ -52,7 +57,9 @@ pub(crate) fn explore_seeds(
         exhaustive: false,
         bound: Some(format!("{seed_name} {first}..={last}, {} virtual each", human(job.budget.virtual_time))),
         virtual_ms: Some(virtual_ns.load(Ordering::SeqCst) / 1_000_000),
+        shrink: failure.as_ref().map(|_| Shrunk::not_applicable(NOT_SHRUNK)),
         failure,
+        strategy: None,
     })
 }
 

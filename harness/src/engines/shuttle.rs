@@ -5,21 +5,24 @@
 //! interleave at every await that suspends.
 //!
 //! The token's schedule field is shuttle's own encoded schedule (what shuttle prints as "failing
-//! schedule"), so a replay runs exactly that one schedule through `ReplayScheduler`.
+//! schedule"), so a replay runs exactly that one schedule through `ReplayScheduler`. A failing
+//! schedule is shrunk (`shrink.rs`) before it is reported, and what is reported is the replay of
+//! the shrunk schedule: the very bytes `racetrack replay` prints for its token.
 
-use super::{Executions, Exploration, Job};
+use super::{shrink, Executions, Exploration, Found, Job};
 use crate::scheduler::SchedulerId;
 use ::shuttle::scheduler::{
     DfsScheduler, PctScheduler, RandomScheduler, ReplayScheduler, Scheduler, UrwRandomScheduler,
 };
 use ::shuttle::{Config, FailurePersistence, MaxSteps, Runner};
-use racetrack_sync::Engine;
+use racetrack_sync::{Engine, Variant};
 use shuttle_engine::runtime::execution::CurrentSchedule;
 use shuttle_engine::runtime::task::{Task, TaskId};
 use shuttle_engine::scheduler::serialization::{deserialize_schedule, serialize_schedule};
 use shuttle_engine::scheduler::Schedule;
 use shuttle_engine::UngracefulShutdownConfig;
 use std::mem::ManuallyDrop;
+use std::sync::Arc;
 
 /// How shuttle reports that every task is blocked.
 pub(crate) const DEADLOCK: &str = "deadlock! blocked tasks";
@@ -28,57 +31,99 @@ const MAX_STEPS: usize = 1_000_000;
 /// shuttle's coroutine stack size (its default).
 const STACK_SIZE: usize = 0xf000;
 
+/// A scenario's workload as shuttle runs it: one call per execution.
+pub(crate) type Body = Arc<dyn Fn(Variant) + Send + Sync>;
+
 pub(crate) fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Exploration, String> {
-    let body: Box<dyn Fn(racetrack_sync::Variant) + Send + Sync> = match (job.scenario.threads, job.scenario.tasks) {
-        (Some(threads), _) => Box::new(move |variant| threads(variant)),
-        (None, Some(tasks)) => Box::new(move |variant| ::shuttle::future::block_on(tasks(variant))),
-        (None, None) => {
-            return Err(format!("scenario {} has no thread or async workload for {scheduler}", job.scenario.id))
-        }
-    };
+    let body = body(job, scheduler)?;
+    if let Some(encoded) = job.replay {
+        let (schedules, failure) = replay(job, &body, encoded)?;
+        return Ok(Exploration { schedules, failure, ..Exploration::default() });
+    }
     let n = job.budget.schedules as usize;
     // A shard of a seeded strategy runs its own stream; DFS walks the executions before its slice.
     let (seed, walk) = (job.seed.wrapping_add(job.offset()), job.offset() as usize);
-    let (strategy, bound): (Box<dyn Scheduler + Send>, Option<String>) = match (job.replay, scheduler) {
-        (Some(encoded), _) => (Box::new(ReplayScheduler::new_from_schedule(decode_schedule(encoded)?)), None),
-        (None, SchedulerId::ShuttleRandom) => (Box::new(RandomScheduler::new_from_seed(seed, n)), None),
-        (None, SchedulerId::ShuttlePct) => (
+    let (strategy, bound): (Box<dyn Scheduler + Send>, Option<String>) = match scheduler {
+        SchedulerId::ShuttleRandom => (Box::new(RandomScheduler::new_from_seed(seed, n)), None),
+        SchedulerId::ShuttlePct => (
             Box::new(PctScheduler::new_from_seed(seed, job.budget.pct_depth, n)),
             Some(format!("pct depth {}", job.budget.pct_depth)),
         ),
-        (None, SchedulerId::ShuttleDfs) => (Box::new(DfsScheduler::new(Some(walk + n), false)), None),
-        (None, SchedulerId::ShuttleUrw) => (Box::new(UrwRandomScheduler::new_from_seed(seed, n)), None),
-        (None, other) => return Err(format!("{other} is not a shuttle scheduler")),
+        SchedulerId::ShuttleDfs => (Box::new(DfsScheduler::new(Some(walk + n), false)), None),
+        SchedulerId::ShuttleUrw => (Box::new(UrwRandomScheduler::new_from_seed(seed, n)), None),
+        other => return Err(format!("{other} is not a shuttle scheduler")),
     };
+    let mut explored = search(job, &body, strategy);
+    explored.exhaustive =
+        scheduler == SchedulerId::ShuttleDfs && explored.failure.is_none() && explored.schedules < (walk + n) as u64;
+    explored.bound = bound;
+    Ok(explored)
+}
 
+/// The job's workload for shuttle: its threads, or its tasks on shuttle's executor.
+pub(crate) fn body(job: &Job<'_>, scheduler: SchedulerId) -> Result<Body, String> {
+    match (job.scenario.threads, job.scenario.tasks) {
+        (Some(threads), _) => Ok(Arc::new(move |variant| threads(variant))),
+        (None, Some(tasks)) => Ok(Arc::new(move |variant| ::shuttle::future::block_on(tasks(variant)))),
+        (None, None) => Err(format!("scenario {} has no thread or async workload for {scheduler}", job.scenario.id)),
+    }
+}
+
+/// Explores with `strategy` until its budget ends or a schedule fails; a failing schedule comes
+/// back shrunk.
+pub(crate) fn search(job: &Job<'_>, body: &Body, strategy: Box<dyn Scheduler + Send>) -> Exploration {
     let executions = Executions::new(job.scenario);
-    let f = executions.body(Engine::Shuttle, body, job.variant);
-    let runner = Runner::new(Quiet(ManuallyDrop::new(strategy)), config());
-    let (schedules, failure) = executions.run(
+    let (schedules, failure) = run_under(&executions, body, job.variant, Quiet(ManuallyDrop::new(strategy)), config());
+    let (failure, shrink) = match failure {
+        None => (None, None),
+        Some(found) if !job.shrink => (Some(found), None),
+        Some(found) => {
+            let (found, shrunk) = shrink::shuttle(job, body, found);
+            (Some(found), shrunk)
+        }
+    };
+    Exploration { schedules, failure, shrink, ..Exploration::default() }
+}
+
+/// Runs `body` under `strategy` until the strategy stops or an execution fails.
+pub(crate) fn run_under(
+    executions: &Executions,
+    body: &Body,
+    variant: Variant,
+    strategy: impl Scheduler + 'static,
+    config: Config,
+) -> (u64, Option<Found>) {
+    let body = Arc::clone(body);
+    let f = executions.body(Engine::Shuttle, move |variant| body(variant), variant);
+    let runner = Runner::new(strategy, config);
+    // shuttle keeps the current execution's schedule until the next one starts.
+    let outcome = executions.run(
         || {
             runner.run(f);
         },
-        // shuttle keeps the current execution's schedule until the next one starts.
-        |_| serialize_schedule(&CurrentSchedule::get_schedule()).replace('\n', ""),
+        |_| encoded(&CurrentSchedule::get_schedule()),
     );
     // shuttle installs a process-wide panic hook on its first run, which would label every later
     // panic in this process (a loom failure, a test assertion) as a shuttle task's: put
     // racetrack's back.
     super::env::install_quiet_hook();
-    Ok(Exploration {
-        schedules,
-        exhaustive: scheduler == SchedulerId::ShuttleDfs
-            && job.replay.is_none()
-            && failure.is_none()
-            && schedules < (walk + n) as u64,
-        bound,
-        virtual_ms: None,
-        failure,
-    })
+    outcome
+}
+
+/// Runs exactly the schedule `encoded`, as `racetrack replay` does.
+pub(crate) fn replay(job: &Job<'_>, body: &Body, encoded: &str) -> Result<(u64, Option<Found>), String> {
+    let schedule = decode_schedule(encoded)?;
+    let executions = Executions::new(job.scenario);
+    Ok(run_under(&executions, body, job.variant, ReplayScheduler::new_from_schedule(schedule), config()))
+}
+
+/// A schedule as a token carries it: shuttle's encoding, on one line.
+pub(crate) fn encoded(schedule: &Schedule) -> String {
+    serialize_schedule(schedule).replace('\n', "")
 }
 
 /// Every field set explicitly, so a cell does not depend on shuttle's defaults of the day.
-fn config() -> Config {
+pub(crate) fn config() -> Config {
     let mut config = Config::new();
     config.stack_size = STACK_SIZE;
     config.failure_persistence = FailurePersistence::None; // the token carries the schedule
@@ -152,7 +197,7 @@ fn read_varint(bytes: &mut &[u8]) -> Option<u64> {
 /// A scheduler that is never dropped: shuttle's random scheduler prints, when dropped after a
 /// failure, how to replay it with `SHUTTLE_RANDOM_SEED`, which contradicts the token (a cell's
 /// schedule replays through the token alone). One scheduler's state per cell is all it leaks.
-struct Quiet(ManuallyDrop<Box<dyn Scheduler + Send>>);
+pub(crate) struct Quiet(pub ManuallyDrop<Box<dyn Scheduler + Send>>);
 
 impl Scheduler for Quiet {
     fn new_execution(&mut self) -> Option<Schedule> {

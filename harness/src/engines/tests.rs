@@ -140,3 +140,88 @@ fn a_facade_primitive_built_outside_a_run_is_refused_inside_it() {
     let failure = r.failure.unwrap();
     assert!(failure.contains("racetrack_sync::Mutex::lock: built under Std but used under Shuttle"), "{failure}");
 }
+
+/// A load-then-store counter bumped by two threads while two others make noise: a random
+/// schedule preempts a lot, the race needs one preemption.
+fn noisy_lost_update(variant: Variant) {
+    use racetrack_sync::{Arc, AtomicUsize};
+    let hits = Arc::new(AtomicUsize::new(0));
+    let noise = Arc::new(AtomicUsize::new(0));
+    let bump = {
+        let hits = Arc::clone(&hits);
+        move || match variant {
+            Variant::Buggy => hits.store(hits.load(Ordering::SeqCst) + 1, Ordering::SeqCst),
+            Variant::Fixed => drop(hits.fetch_add(1, Ordering::SeqCst)),
+        }
+    };
+    let mut threads = vec![thread::Builder::new().name("bump").spawn(bump.clone())];
+    for name in ["noise-a", "noise-b"] {
+        let noise = Arc::clone(&noise);
+        threads.push(thread::Builder::new().name(name).spawn(move || {
+            for _ in 0..5 {
+                noise.fetch_add(1, Ordering::SeqCst);
+            }
+        }));
+    }
+    bump();
+    threads.into_iter().for_each(|t| t.join().unwrap());
+    crate::safety!(hits.load(Ordering::SeqCst) == 2, "an update was lost: {} hits", hits.load(Ordering::SeqCst));
+}
+
+const NOISY: Scenario = Scenario::new("noisy-lost-update", "a lost update among noise")
+    .threads(&noisy_lost_update)
+    .schedulers(&[(ShuttleRandom, Budget::schedules(200)), (Loom, Budget::schedules(20_000).preemptions(3))]);
+
+/// What a replay of `r`'s token reports, next to what `r` reported.
+fn replayed(scenario: &Scenario, r: &crate::CellResult) -> crate::CellResult {
+    crate::replay_cell(&[*scenario], &r.replay.as_deref().unwrap().parse().unwrap()).unwrap()
+}
+
+#[test]
+fn a_shuttle_detection_is_shrunk_and_its_token_replays_the_shrunk_trace() {
+    for seed in 1..=5 {
+        let r = run_cell(&NOISY, ShuttleRandom, Variant::Buggy, &RunOptions::new(Some(seed), None));
+        assert_eq!((r.verdict, r.ok), (Verdict::Detected, true), "{r:?}");
+        let shrunk = r.shrink.clone().expect("a detection reports its shrink");
+        let (before, after) = shrunk.preemptions;
+        assert!(after <= before, "{shrunk:?}");
+        assert_eq!(after, Some(1), "the race needs exactly one preemption: {shrunk:?}");
+        assert!(shrunk.steps.1 <= shrunk.steps.0 || after < before, "{shrunk:?}");
+        let again = replayed(&NOISY, &r);
+        assert_eq!((&again.failure, &again.trace), (&r.failure, &r.trace), "seed {seed}");
+        // Shrinking is as deterministic as the search.
+        assert_eq!(
+            run_cell(&NOISY, ShuttleRandom, Variant::Buggy, &RunOptions::new(Some(seed), None)).without_timing(),
+            r.without_timing()
+        );
+    }
+}
+
+#[test]
+fn a_loom_detection_reports_the_smallest_bound_that_finds_it() {
+    let r = run_cell(&NOISY, Loom, Variant::Buggy, &RunOptions::default());
+    assert_eq!((r.verdict, r.ok), (Verdict::Detected, true), "{r:?}");
+    let shrunk = r.shrink.clone().unwrap();
+    let (before, after) = shrunk.preemptions;
+    assert_eq!((shrunk.method.as_str(), before), ("preemption bound", Some(3)), "{shrunk:?}");
+    assert!(after < before, "{shrunk:?}");
+    assert!(r.replay.as_deref().unwrap().contains(&format!(":pb{}-i", after.unwrap())), "{r:?}");
+    let again = replayed(&NOISY, &r);
+    assert_eq!((&again.failure, &again.trace), (&r.failure, &r.trace));
+}
+
+const BY_DEFAULT: Scenario = Scenario::new("by-default", "no scheduler named").threads(&noisy_lost_update);
+
+#[test]
+fn a_scenario_that_names_no_scheduler_runs_the_default_exploration() {
+    let cells: Vec<String> = BY_DEFAULT.cells().map(|(c, b)| format!("{c} {}", b.schedules)).collect();
+    assert_eq!(cells, [format!("default {}", crate::DEFAULT_SCHEDULES)]);
+    let r = run_cell(&BY_DEFAULT, Default, Variant::Buggy, &RunOptions::default());
+    assert_eq!((r.verdict, r.ok), (Verdict::Detected, true), "{r:?}");
+    assert!(r.strategy.is_some() && r.bound.as_deref().unwrap().starts_with("portfolio: "), "{r:?}");
+    assert!(r.replay.as_deref().unwrap().starts_with("rt1:by-default:default:buggy:1:"));
+    let again = replayed(&BY_DEFAULT, &r);
+    assert_eq!((&again.failure, &again.trace), (&r.failure, &r.trace));
+    let fixed = run_cell(&BY_DEFAULT, Default, Variant::Fixed, &RunOptions::new(None, Some(100)));
+    assert_eq!((fixed.verdict, fixed.schedules, fixed.strategy), (Verdict::Held, 100, None));
+}
