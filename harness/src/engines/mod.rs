@@ -124,7 +124,7 @@ pub fn run_cell(scenario: &Scenario, scheduler: SchedulerId, variant: Variant, o
     let name = CellName { scheduler, label: scenario.budget(scheduler).and_then(|b| b.label) };
     let budget = scenario.budget(scheduler).map(|b| with_override(b, options));
     let seed = options.seed.unwrap_or(DEFAULT_SEED);
-    run(scenario, name, variant, seed, budget, None, options.shard, !options.unshrunk)
+    run(scenario, name, variant, Plan { seed, budget, replay: None, shard: options.shard, shrink: !options.unshrunk })
 }
 
 /// Runs the cell called `cell` (`shuttle-pct`, `shuttle-pct-deep`) in this process.
@@ -136,30 +136,40 @@ pub fn run_named_cell(
 ) -> Result<CellResult, String> {
     let (name, budget) = scenario.cell(cell)?;
     let seed = options.seed.unwrap_or(DEFAULT_SEED);
-    Ok(run(scenario, name, variant, seed, Some(with_override(budget, options)), None, options.shard, !options.unshrunk))
+    let budget = Some(with_override(budget, options));
+    Ok(run(
+        scenario,
+        name,
+        variant,
+        Plan { seed, budget, replay: None, shard: options.shard, shrink: !options.unshrunk },
+    ))
 }
 
 /// Runs the one schedule a token names, in this process.
 pub fn replay_cell(registry: &[Scenario], token: &ReplayToken) -> Result<CellResult, String> {
     let scenario = crate::scenario::find(registry, &token.scenario)?;
     let (name, budget) = scenario.cell(&token.cell)?;
-    Ok(run(scenario, name, token.variant, token.seed, Some(budget), Some(&token.schedule), None, false))
+    let plan =
+        Plan { seed: token.seed, budget: Some(budget), replay: Some(&token.schedule), shard: None, shrink: false };
+    Ok(run(scenario, name, token.variant, plan))
 }
 
 fn with_override(budget: Budget, options: &RunOptions) -> Budget {
     Budget { schedules: options.budget.unwrap_or(budget.schedules), ..budget }
 }
 
-fn run(
-    scenario: &Scenario,
-    cell: CellName,
-    variant: Variant,
+/// How one cell runs: what [`Job`] holds besides the scenario and variant, before the budget is
+/// known to exist.
+struct Plan<'a> {
     seed: u64,
     budget: Option<Budget>,
-    replay: Option<&str>,
+    replay: Option<&'a str>,
     shard: Option<Shard>,
     shrink: bool,
-) -> CellResult {
+}
+
+fn run(scenario: &Scenario, cell: CellName, variant: Variant, plan: Plan<'_>) -> CellResult {
+    let Plan { seed, budget, replay, shard, shrink } = plan;
     let started = Instant::now();
     let scheduler = cell.scheduler;
     let explored = std::thread::scope(|scope| {

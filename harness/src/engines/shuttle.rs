@@ -63,7 +63,7 @@ pub(crate) fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Explorati
 /// The job's workload for shuttle: its threads, or its tasks on shuttle's executor.
 pub(crate) fn body(job: &Job<'_>, scheduler: SchedulerId) -> Result<Body, String> {
     match (job.scenario.threads, job.scenario.tasks) {
-        (Some(threads), _) => Ok(Arc::new(move |variant| threads(variant))),
+        (Some(threads), _) => Ok(Arc::new(threads)),
         (None, Some(tasks)) => Ok(Arc::new(move |variant| ::shuttle::future::block_on(tasks(variant)))),
         (None, None) => Err(format!("scenario {} has no thread or async workload for {scheduler}", job.scenario.id)),
     }
