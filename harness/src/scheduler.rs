@@ -102,7 +102,7 @@ impl FromStr for SchedulerId {
 
 /// Schedules the default exploration runs when a scenario names no scheduler: the benchmark
 /// (`bench/`) finds every one of its programs within this budget in every seed.
-pub const DEFAULT_SCHEDULES: u64 = 5_000;
+pub const DEFAULT_SCHEDULES: u64 = 10_000;
 
 /// What a scenario that names no scheduler (no `.schedulers(…)`) runs: the
 /// [default exploration](SchedulerId::Default) over [`DEFAULT_SCHEDULES`].
