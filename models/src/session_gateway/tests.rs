@@ -227,3 +227,21 @@ fn the_reaper_sleeps_exactly_one_period_between_scans_in_slices() {
     assert_eq!(slices(200, 100), [ms(100), ms(100)]);
     assert_eq!(slices(50, 100), [ms(50)]);
 }
+
+/// The grace reap ends only an orphan, in both variants (the bug is which lock the check runs
+/// under, not whether it runs): a session with a client attached stays, a detached one with no
+/// turn running ends.
+#[test]
+fn grace_reap_ends_only_an_orphan() {
+    for variant in racetrack_sync::Variant::ALL {
+        let (gateway, _) = sim_gateway(variant);
+        let attached = SessionOptions { transport: Transport::Ws(1), close_on_disconnect: false };
+        let detached = SessionOptions { transport: Transport::Detached, close_on_disconnect: false };
+        gateway.create_session("client", attached).unwrap();
+        gateway.create_session("orphan", detached).unwrap();
+        assert!(!gateway.reap_orphaned_session("client"), "{variant:?}: reaped a session with a client");
+        assert!(gateway.session("client").is_some(), "{variant:?}: the client's session is gone");
+        assert!(gateway.reap_orphaned_session("orphan"), "{variant:?}: kept an orphan");
+        assert!(gateway.session("orphan").is_none(), "{variant:?}: the orphan is still mapped");
+    }
+}
