@@ -4,7 +4,7 @@
 //! itself in afterwards and enters the freed lock. Fixed (upstream: `pthread_once`): the lock is
 //! never freed, `once` only locks, checks and sets `done`.
 
-use super::{join_all, spawn};
+use super::{join_all, spawn_sharing};
 use crate::{program, Program};
 use racetrack::sync::{Arc, AtomicBool, AtomicI64, Mutex, Ordering::SeqCst};
 use racetrack::{Scenario, Variant};
@@ -49,12 +49,7 @@ fn run(variant: Variant) {
         lock: Mutex::new(()),
         lock_freed: AtomicBool::new(false),
     });
-    let threads = (0..2)
-        .map(|i| {
-            let o = Arc::clone(&o);
-            spawn(format!("once-{i}"), move || once(&o, variant))
-        })
-        .collect();
+    let threads = (0..2).map(|i| spawn_sharing(&format!("once-{i}"), &o, move |o| once(o, variant))).collect();
     join_all(threads);
 }
 

@@ -3,7 +3,7 @@
 //! `task_lock`, while `exit_io_context` clears it under the lock and drops the context. Fixed
 //! (upstream 8ba8682107ee): the reader holds `task_lock` around the test and the use.
 
-use super::{join_all, spawn};
+use super::{join_all, spawn_sharing};
 use crate::{program, Program};
 use racetrack::sync::{Arc, AtomicBool, Mutex, Ordering::SeqCst};
 use racetrack::{Scenario, Variant};
@@ -38,14 +38,8 @@ fn run(variant: Variant) {
         has_io_context: AtomicBool::new(true),
         io_context_freed: AtomicBool::new(false),
     });
-    let reader = {
-        let task = Arc::clone(&task);
-        spawn("ioprio", move || get_task_ioprio(&task, variant))
-    };
-    let exit = {
-        let task = Arc::clone(&task);
-        spawn("exit", move || exit_io_context(&task))
-    };
+    let reader = spawn_sharing("ioprio", &task, move |task| get_task_ioprio(task, variant));
+    let exit = spawn_sharing("exit", &task, move |task| exit_io_context(task));
     join_all(vec![reader, exit]);
 }
 

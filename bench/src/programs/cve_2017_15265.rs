@@ -5,7 +5,7 @@
 //! a use reference before publishing and drops it after the info is set; delete waits for the
 //! references to drain before it frees.
 
-use super::{join_all, spawn};
+use super::{join_all, spawn_sharing};
 use crate::{program, Program};
 use racetrack::sync::{thread, Arc, AtomicBool, AtomicUsize, Mutex, Ordering::SeqCst};
 use racetrack::{Scenario, Variant};
@@ -55,14 +55,8 @@ fn delete_port(ports: &Mutex<Vec<Arc<Port>>>, number: usize) {
 
 fn run(variant: Variant) {
     let ports = Arc::new(Mutex::new(vec![port(0)]));
-    let create = {
-        let ports = Arc::clone(&ports);
-        spawn("create", move || create_port(&ports, variant))
-    };
-    let delete = {
-        let ports = Arc::clone(&ports);
-        spawn("delete", move || delete_port(&ports, 1))
-    };
+    let create = spawn_sharing("create", &ports, move |ports| create_port(ports, variant));
+    let delete = spawn_sharing("delete", &ports, move |ports| delete_port(ports, 1));
     join_all(vec![create, delete]);
 }
 

@@ -5,7 +5,7 @@
 //! per philosopher: depth n. Fixed: the last philosopher takes its right fork first (Inspect's
 //! `OddPhilosopher`), which breaks the cycle.
 
-use super::{join_all, spawn};
+use super::{join_all, spawn_sharing};
 use crate::{program, Program};
 use racetrack::sync::{Arc, Condvar, Mutex};
 use racetrack::{Scenario, Variant};
@@ -46,10 +46,7 @@ fn run(variant: Variant, n: usize) {
     let forks: Arc<Vec<Fork>> =
         Arc::new((0..n).map(|_| Fork { free: Mutex::new(true), freed: Condvar::new() }).collect());
     let threads = (0..n)
-        .map(|i| {
-            let forks = Arc::clone(&forks);
-            spawn(format!("phil-{i}"), move || philosopher(&forks, i, variant))
-        })
+        .map(|i| spawn_sharing(&format!("phil-{i}"), &forks, move |forks| philosopher(forks, i, variant)))
         .collect();
     join_all(threads);
 }

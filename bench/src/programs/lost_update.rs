@@ -1,7 +1,7 @@
 //! loom's own bug demo (`tests/smoke.rs`, `checks_fail`, tokio-rs/loom): `BuggyInc` increments
 //! with a load and then a store, so two threads can both read 0. Fixed: `fetch_add`.
 
-use super::{join_all, spawn};
+use super::{join_all, spawn_sharing};
 use crate::{program, Program};
 use racetrack::sync::{Arc, AtomicUsize, Ordering};
 use racetrack::{Scenario, Variant};
@@ -19,12 +19,7 @@ fn inc(num: &AtomicUsize, variant: Variant) {
 
 fn run(variant: Variant) {
     let num = Arc::new(AtomicUsize::new(0));
-    let threads = (0..2)
-        .map(|i| {
-            let num = Arc::clone(&num);
-            spawn(format!("inc-{i}"), move || inc(&num, variant))
-        })
-        .collect();
+    let threads = (0..2).map(|i| spawn_sharing(&format!("inc-{i}"), &num, move |num| inc(num, variant))).collect();
     join_all(threads);
     let total = num.load(Ordering::Relaxed);
     racetrack::safety!(total == 2, "an increment was lost: {total} after two");

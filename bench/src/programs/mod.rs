@@ -4,6 +4,7 @@
 //! a facade `Mutex`, an `assert` a [`racetrack::safety!`], a `free` a flag the next use checks.
 
 use crate::Program;
+pub(crate) use racetrack::sync::thread::spawn_sharing;
 use racetrack::sync::thread::{self, JoinHandle};
 
 mod bluetooth_driver;

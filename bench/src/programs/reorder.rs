@@ -3,7 +3,7 @@
 //! reads `a` and then `b` and expects either neither write or both, but can read between a
 //! setter's two writes. Fixed: setters and the checker take one lock around their pair.
 
-use super::{join_all, spawn};
+use super::{join_all, spawn_sharing};
 use crate::{program, Program};
 use racetrack::sync::{Arc, AtomicI64, Mutex, Ordering::SeqCst};
 use racetrack::{Scenario, Variant};
@@ -29,16 +29,9 @@ fn check(p: &Pair, variant: Variant) {
 
 fn run(variant: Variant, setters: usize) {
     let pair = Arc::new(Pair { a: AtomicI64::new(0), b: AtomicI64::new(0), lock: Mutex::new(()) });
-    let mut threads: Vec<_> = (0..setters)
-        .map(|i| {
-            let pair = Arc::clone(&pair);
-            spawn(format!("set-{i}"), move || set(&pair, variant))
-        })
-        .collect();
-    threads.push({
-        let pair = Arc::clone(&pair);
-        spawn("check", move || check(&pair, variant))
-    });
+    let mut threads: Vec<_> =
+        (0..setters).map(|i| spawn_sharing(&format!("set-{i}"), &pair, move |pair| set(pair, variant))).collect();
+    threads.push(spawn_sharing("check", &pair, move |pair| check(pair, variant)));
     join_all(threads);
 }
 

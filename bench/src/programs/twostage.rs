@@ -4,7 +4,7 @@
 //! both stages under the first lock (taken before the second, by both sides), so a reader sees
 //! both or neither.
 
-use super::{join_all, spawn};
+use super::{join_all, spawn_sharing};
 use crate::{program, Program};
 use racetrack::sync::{Arc, Mutex};
 use racetrack::{Scenario, Variant};
@@ -48,16 +48,9 @@ fn reader(d: &Data, variant: Variant) {
 
 fn run(variant: Variant, writers: usize) {
     let data = Arc::new(Data { data1: Mutex::new(0), data2: Mutex::new(0) });
-    let mut threads: Vec<_> = (0..writers)
-        .map(|i| {
-            let data = Arc::clone(&data);
-            spawn(format!("writer-{i}"), move || writer(&data, variant))
-        })
-        .collect();
-    threads.push({
-        let data = Arc::clone(&data);
-        spawn("reader", move || reader(&data, variant))
-    });
+    let mut threads: Vec<_> =
+        (0..writers).map(|i| spawn_sharing(&format!("writer-{i}"), &data, move |data| writer(data, variant))).collect();
+    threads.push(spawn_sharing("reader", &data, move |data| reader(data, variant)));
     join_all(threads);
 }
 

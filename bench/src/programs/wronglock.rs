@@ -4,7 +4,7 @@
 //! it under another lock (`thisLock`), so a `funcB` can land inside `funcA`'s critical section.
 //! Fixed: `funcB` takes `dataLock`.
 
-use super::{join_all, spawn};
+use super::{join_all, spawn_sharing};
 use crate::{program, Program};
 use racetrack::sync::{Arc, AtomicI64, Mutex, Ordering::SeqCst};
 use racetrack::{Scenario, Variant};
@@ -37,14 +37,10 @@ fn func_b(s: &Shared, variant: Variant) {
 fn run(variant: Variant, b_threads: usize) {
     let shared =
         Arc::new(Shared { data_value: AtomicI64::new(0), data_lock: Mutex::new(()), this_lock: Mutex::new(()) });
-    let mut threads = vec![{
-        let shared = Arc::clone(&shared);
-        spawn("funcA", move || func_a(&shared))
-    }];
-    threads.extend((0..b_threads).map(|i| {
-        let shared = Arc::clone(&shared);
-        spawn(format!("funcB-{i}"), move || func_b(&shared, variant))
-    }));
+    let mut threads = vec![spawn_sharing("funcA", &shared, move |shared| func_a(shared))];
+    threads.extend(
+        (0..b_threads).map(|i| spawn_sharing(&format!("funcB-{i}"), &shared, move |shared| func_b(shared, variant))),
+    );
     join_all(threads);
 }
 
