@@ -41,7 +41,7 @@ pub(crate) fn stress(registry: &[Scenario], args: &StressArgs) -> Result<ExitCod
     let mut report = run(&StressConfig::new(variant, args.iterations, args.threads), &|done| bar.set_position(done));
     racetrack_sync::chaos::disable();
     if args.chaos {
-        report.notes.push(racetrack_sync::chaos::describe(args.chaos_seed));
+        report.notes.push(racetrack_sync::chaos::describe());
     }
     bar.finish_and_clear();
     output::print(&if args.json {

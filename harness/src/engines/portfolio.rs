@@ -114,8 +114,10 @@ struct Portfolio {
     /// Executions handed out so far.
     started: usize,
     budget: usize,
-    /// The number (from 0) of the execution running now.
+    /// The number (from 0) of the execution running now, for the report.
     running: Arc<AtomicUsize>,
+    /// Its strategy's place in `members`: chosen once per execution, not at every decision.
+    current: usize,
 }
 
 impl Portfolio {
@@ -126,13 +128,11 @@ impl Portfolio {
                 members.push((*s, Quiet(ManuallyDrop::new(s.scheduler(seed, budget as usize)))));
             }
         }
-        Portfolio { members, started: 0, budget: budget as usize, running }
+        Portfolio { members, started: 0, budget: budget as usize, running, current: 0 }
     }
 
     fn current(&mut self) -> &mut Quiet {
-        let strategy = strategy_at(self.running.load(Ordering::SeqCst));
-        let (_, member) = self.members.iter_mut().find(|(m, _)| *m == strategy).expect("every strategy has a member");
-        member
+        &mut self.members[self.current].1
     }
 }
 
@@ -142,6 +142,8 @@ impl Scheduler for Portfolio {
         if self.started == self.budget {
             return None;
         }
+        let strategy = strategy_at(self.started);
+        self.current = self.members.iter().position(|(m, _)| *m == strategy).expect("every strategy has a member");
         self.running.store(self.started, Ordering::SeqCst);
         self.started += 1;
         self.current().new_execution()
