@@ -129,18 +129,24 @@ pub fn sleep(duration: Duration) {
 
 /// The current thread's name; the engines' unnamed main threads are all called `main`.
 pub fn current_name() -> String {
-    let name = match Engine::current() {
-        Engine::Std => std::thread::current().name().map(str::to_owned),
+    with_current_name(str::to_owned)
+}
+
+/// Calls `f` with the current thread's name (as [`current_name`] gives it) without copying it:
+/// the trace recorder looks a name up once per thread and execution, on the hot path.
+pub fn with_current_name<R>(f: impl FnOnce(&str) -> R) -> R {
+    let named = |name: Option<&str>| match name {
+        None | Some("main-thread") => f("main"),
+        Some(n) => f(n),
+    };
+    match Engine::current() {
+        Engine::Std => named(std::thread::current().name()),
         #[cfg(feature = "loom")]
-        Engine::Loom => loom::thread::current().name().map(str::to_owned),
+        Engine::Loom => named(loom::thread::current().name()),
         #[cfg(feature = "shuttle")]
-        Engine::Shuttle => shuttle::thread::current().name().map(str::to_owned),
+        Engine::Shuttle => named(shuttle::thread::current().name()),
         #[allow(unreachable_patterns)]
         other => not_built_in(other),
-    };
-    match name.as_deref() {
-        None | Some("main-thread") => "main".to_owned(),
-        Some(n) => n.to_owned(),
     }
 }
 

@@ -25,7 +25,8 @@ pub struct Recorder {
 struct Buffer {
     /// Every event's text, back to back.
     text: String,
-    /// The actors of this execution, in order of first appearance.
+    /// Every actor seen so far, kept across executions so that a name is copied once per cell:
+    /// `steps` index it, and only a trace turns an index back into a name.
     actors: Vec<String>,
     /// Per event: its actor (an index into `actors`) and its text (a range of `text`).
     steps: Vec<(usize, Range<usize>)>,
@@ -53,15 +54,15 @@ impl Buffer {
                     match self.tasks.iter().find(|(t, _)| *t == task) {
                         Some(&(_, actor)) => actor,
                         None => {
-                            let actor = self.actor(&thread::current_name());
+                            let actor = thread::with_current_name(|name| self.actor(name));
                             self.tasks.push((task, actor));
                             actor
                         }
                     }
                 }
-                None => self.actor(&thread::current_name()),
+                None => thread::with_current_name(|name| self.actor(name)),
             },
-            Engine::Loom => self.actor(&thread::current_name()),
+            Engine::Loom => thread::with_current_name(|name| self.actor(name)),
         }
     }
 }
@@ -77,7 +78,6 @@ impl Recorder {
     pub fn clear(&self) {
         let mut buffer = self.lock();
         buffer.text.clear();
-        buffer.actors.clear();
         buffer.steps.clear();
         buffer.tasks.clear();
     }
