@@ -86,7 +86,8 @@ pub(crate) struct Found {
     pub message: String,
     /// The token's schedule field: what the backend needs to run exactly this schedule again.
     pub schedule: String,
-    pub trace: Trace,
+    /// `None` when the execution ran unrecorded (see [`Executions::unrecorded`]).
+    pub trace: Option<Trace>,
 }
 
 /// What a backend is asked to do: explore under a budget, or run one recorded schedule.
@@ -245,8 +246,10 @@ fn run(scenario: &Scenario, cell: CellName, variant: Variant, plan: Plan<'_>) ->
                     None => format!("not a detection: a panic outside every oracle: {}", found.message),
                 });
                 result.replay = Some(token.to_string());
-                result.trace = Some(found.trace.render());
-                result.steps = Some(found.trace.steps.iter().map(Into::into).collect());
+                if let Some(trace) = found.trace {
+                    result.trace = Some(trace.render());
+                    result.steps = Some(trace.steps.iter().map(Into::into).collect());
+                }
             }
         }
     }
@@ -327,12 +330,21 @@ fn explore(scheduler: SchedulerId, job: &Job<'_>) -> Result<Exploration, String>
 /// engine's panic into the first failing schedule.
 pub(crate) struct Executions {
     count: Arc<AtomicU64>,
-    recorder: Recorder,
+    /// `None`: the executions run unrecorded.
+    recorder: Option<Recorder>,
 }
 
 impl Executions {
+    /// Executions whose failing one comes back with its trace.
     pub fn new(scenario: &Scenario) -> Self {
-        Executions { count: Arc::default(), recorder: Recorder::new(scenario.trace_targets()) }
+        Executions { count: Arc::default(), recorder: Some(Recorder::new(scenario.trace_targets())) }
+    }
+
+    /// Executions that record nothing, for a search whose failing schedule is replayed, recorded,
+    /// before it is reported (shuttle's): a recorded event costs about as much as a scheduling
+    /// step of a small body, and only a failing execution's trace is ever read.
+    pub fn unrecorded() -> Self {
+        Executions { count: Arc::default(), recorder: None }
     }
 
     /// The closure an engine runs once per schedule: `body` is a [`ThreadsBody`], or whatever
@@ -346,25 +358,31 @@ impl Executions {
         let (count, recorder) = (Arc::clone(&self.count), self.recorder.clone());
         move || {
             count.fetch_add(1, Ordering::SeqCst);
-            recorder.clear();
+            if let Some(recorder) = &recorder {
+                recorder.clear();
+            }
             engine.enter(|| body(variant));
         }
     }
 
     /// The recorder, for threads an engine starts on its own (see [`trace::install`]).
-    pub fn recorder(&self) -> &Recorder {
-        &self.recorder
+    pub fn recorder(&self) -> Option<&Recorder> {
+        self.recorder.as_ref()
     }
 
     /// Runs `explore` (the engine's whole search) with traces captured; on a failing schedule,
     /// returns its message and trace, with `schedule` computing the token's schedule field.
     pub fn run(&self, explore: impl FnOnce(), schedule: impl FnOnce(u64) -> String) -> (u64, Option<Found>) {
-        let outcome = trace::capture(&self.recorder, || panic::catch_unwind(AssertUnwindSafe(explore)));
+        let explore = || panic::catch_unwind(AssertUnwindSafe(explore));
+        let outcome = match &self.recorder {
+            Some(recorder) => trace::capture(recorder, explore),
+            None => explore(),
+        };
         let schedules = self.count.load(Ordering::SeqCst);
         let failure = outcome.err().map(|payload| Found {
             message: panic_message(payload.as_ref()),
             schedule: schedule(schedules),
-            trace: self.recorder.trace(),
+            trace: self.recorder.as_ref().map(Recorder::trace),
         });
         (schedules, failure)
     }

@@ -35,7 +35,7 @@ pub(crate) fn explore_seeds(
     let virtual_ns = Arc::new(AtomicU64::new(0));
     let f = {
         let (current, virtual_ns, recorder) =
-            (Arc::clone(&current), Arc::clone(&virtual_ns), executions.recorder().clone());
+            (Arc::clone(&current), Arc::clone(&virtual_ns), executions.recorder().cloned().unwrap_or_default());
         let body = move |variant| {
             let seeded = Seeded { seed: current.load(Ordering::SeqCst), virtual_ns: &virtual_ns, recorder: &recorder };
             once(variant, &seeded)

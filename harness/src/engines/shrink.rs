@@ -208,7 +208,7 @@ impl<'a> Search<'a> {
             body,
             key,
             seed,
-            executions: Executions::new(job.scenario),
+            executions: Executions::unrecorded(),
             // A candidate that spins where the original did not is abandoned, not run for long.
             max_steps: (8 * original_len).max(10_000),
             tried: BTreeSet::new(),

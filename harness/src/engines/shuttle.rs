@@ -70,9 +70,9 @@ pub(crate) fn body(job: &Job<'_>, scheduler: SchedulerId) -> Result<Body, String
 }
 
 /// Explores with `strategy` until its budget ends or a schedule fails; a failing schedule comes
-/// back shrunk.
+/// back shrunk, with the trace of its replay.
 pub(crate) fn search(job: &Job<'_>, body: &Body, strategy: Box<dyn Scheduler + Send>) -> Exploration {
-    let executions = Executions::new(job.scenario);
+    let executions = Executions::unrecorded();
     let (schedules, failure) = run_under(&executions, body, job.variant, Quiet(ManuallyDrop::new(strategy)), config());
     let (failure, shrink) = match failure {
         None => (None, None),
@@ -82,7 +82,21 @@ pub(crate) fn search(job: &Job<'_>, body: &Body, strategy: Box<dyn Scheduler + S
             (Some(found), shrunk)
         }
     };
+    let failure = failure.map(|found| recorded(job, body, found));
     Exploration { schedules, failure, shrink, ..Exploration::default() }
+}
+
+/// `found` with its trace: the recorded replay of its schedule, exactly what its token replays.
+/// (A replay that does not fail the same way leaves it without one; the determinism checks of
+/// `racetrack run` report such a body.)
+fn recorded(job: &Job<'_>, body: &Body, found: Found) -> Found {
+    if found.trace.is_some() {
+        return found;
+    }
+    match replay(job, body, &found.schedule) {
+        Ok((_, Some(replayed))) if replayed.message == found.message => replayed,
+        _ => found,
+    }
 }
 
 /// Runs `body` under `strategy` until the strategy stops or an execution fails.
