@@ -10,7 +10,9 @@
 //!
 //! The machine is shared, so the two sides of a pair run back to back, in alternating order, a
 //! number of times; each pair gives a ratio, and the report gives the median ratio and the spread
-//! (lowest and highest) of the ratios.
+//! (lowest and highest) of the ratios. A timed run lasts long enough to be timed: a first raw run
+//! of [`SCHEDULES`] (also the warm-up) sets how many schedules each run of the pairs takes, about
+//! [`TIMED`] of the raw engine's time, between [`SCHEDULES`] and [`MAX_SCHEDULES`].
 
 use racetrack::sync::{Engine, Variant};
 use racetrack::{run_cell, Budget, RunOptions, Scenario, SchedulerId, ThreadsBody};
@@ -18,8 +20,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Schedules per timed run.
+/// Schedules of the calibrating run, and the fewest of a timed run.
 pub const SCHEDULES: u64 = 400;
+/// The most schedules of a timed run.
+pub const MAX_SCHEDULES: u64 = 50_000;
+/// The most explorations of an exhaustively explored body in a timed run.
+pub const MAX_ROUNDS: u64 = 1_000;
+/// About how long a timed run of the raw engine takes.
+pub const TIMED: Duration = Duration::from_millis(100);
 
 const SHUTTLE_CELL: &[(SchedulerId, Budget)] = &[(SchedulerId::ShuttlePct, Budget::schedules(SCHEDULES))];
 const LOOM_CELL: &[(SchedulerId, Budget)] = &[(SchedulerId::Loom, Budget::schedules(SCHEDULES).preemptions(2))];
@@ -31,7 +39,7 @@ pub struct Comparison {
     pub body: String,
     /// `shuttle` or `loom`.
     pub engine: &'static str,
-    /// Schedules per run (both sides run the same ones).
+    /// Schedules per timed run (both sides run the same ones), over all its rounds.
     pub schedules: u64,
     /// Median schedules per second through `run_cell`.
     pub racetrack_per_sec: f64,
@@ -53,6 +61,27 @@ pub fn compare(scenario: &Scenario, loom: bool, repeats: usize) -> Result<Vec<Co
 
 type Raw = fn(ThreadsBody, u64) -> u64;
 
+/// How a timed run goes: `rounds` explorations of `schedules` each, about [`TIMED`] of `raw` in
+/// all, from one run of [`SCHEDULES`]. A body the engine explores exhaustively in fewer schedules
+/// (loom on a small body) is explored again, round after round, instead.
+#[derive(Clone, Copy, Debug)]
+struct Timing {
+    schedules: u64,
+    rounds: u64,
+}
+
+fn calibrate(body: ThreadsBody, raw: Raw) -> Timing {
+    let started = Instant::now();
+    let ran = raw(body, SCHEDULES).max(1);
+    let took = started.elapsed().as_secs_f64().max(1e-9);
+    if ran < SCHEDULES {
+        Timing { schedules: SCHEDULES, rounds: ((TIMED.as_secs_f64() / took) as u64).clamp(1, MAX_ROUNDS) }
+    } else {
+        let schedules = (TIMED.as_secs_f64() / (took / ran as f64)) as u64;
+        Timing { schedules: schedules.clamp(SCHEDULES, MAX_SCHEDULES), rounds: 1 }
+    }
+}
+
 fn pairs(
     scenario: &Scenario,
     engine: &'static str,
@@ -65,22 +94,28 @@ fn pairs(
         _ => (SHUTTLE_CELL, SchedulerId::ShuttlePct),
     };
     let cell = scenario.schedulers(cells);
+    let Timing { schedules, rounds } = calibrate(body, raw);
     let mut ours = Vec::new();
     let mut theirs = Vec::new();
     let mut ratios = Vec::new();
+    let mut timed = 0;
     for i in 0..repeats {
         let timed_ours = || -> Result<(u64, Duration), String> {
             let started = Instant::now();
-            let r = run_cell(&cell, scheduler, Variant::Fixed, &RunOptions::new(Some(1), None));
-            if !r.ok {
-                return Err(format!("{} under {engine}: {}", scenario.id, racetrack::testing::describe(&r)));
+            let mut ran = 0;
+            for _ in 0..rounds {
+                let r = run_cell(&cell, scheduler, Variant::Fixed, &RunOptions::new(Some(1), Some(schedules)));
+                if !r.ok {
+                    return Err(format!("{} under {engine}: {}", scenario.id, racetrack::testing::describe(&r)));
+                }
+                ran += r.schedules;
             }
-            Ok((r.schedules, started.elapsed()))
+            Ok((ran, started.elapsed()))
         };
         let timed_raw = || {
             let started = Instant::now();
-            let n = raw(body, SCHEDULES);
-            (n, started.elapsed())
+            let ran = (0..rounds).map(|_| raw(body, schedules)).sum::<u64>();
+            (ran, started.elapsed())
         };
         let ((n_ours, t_ours), (n_raw, t_raw)) = if i % 2 == 0 {
             let a = timed_ours()?;
@@ -95,6 +130,7 @@ fn pairs(
                 scenario.id
             ));
         }
+        timed = n_ours;
         let (a, b) = (n_ours as f64 / t_ours.as_secs_f64(), n_raw as f64 / t_raw.as_secs_f64());
         ours.push(a);
         theirs.push(b);
@@ -105,7 +141,7 @@ fn pairs(
     Ok(Comparison {
         body: scenario.id.to_owned(),
         engine,
-        schedules: SCHEDULES,
+        schedules: timed,
         racetrack_per_sec: median(ours),
         raw_per_sec: median(theirs),
         ratio: (median(ratios), sorted[0], sorted[sorted.len() - 1]),
