@@ -42,15 +42,29 @@ static ORIGINAL_HOOK: OnceLock<Hook> = OnceLock::new();
 /// Makes racetrack's hook the process's panic hook: quiet inside a cell, the original hook
 /// outside. Called before every cell and after every shuttle run, because shuttle replaces the
 /// hook on its first run (with one that labels every later panic as a shuttle task's).
+///
+/// Replacing the hook also drops the filter loom's coroutine crate (`generator`) installs once per
+/// process to silence the panics it ends and cancels coroutines with, so this hook silences them
+/// itself: otherwise every loom execution after a second cell, in a cell or not (a plain
+/// `loom::model` test in the same binary), would go through the original hook, printing a panic
+/// and a backtrace per finished thread.
 pub(crate) fn install_quiet_hook() {
     ORIGINAL_HOOK.get_or_init(std::panic::take_hook);
     std::panic::set_hook(Box::new(|info| {
+        if is_coroutine_control(info) {
+            return;
+        }
         if !IN_CELL.with(Cell::get) || std::env::var_os(KEEP_BACKTRACES).is_some() {
             if let Some(original) = ORIGINAL_HOOK.get() {
                 original(info);
             }
         }
     }));
+}
+
+/// Whether a panic is how `generator` finishes or cancels a coroutine: control flow, not an error.
+fn is_coroutine_control(info: &PanicHookInfo<'_>) -> bool {
+    matches!(info.payload().downcast_ref::<generator::Error>(), Some(generator::Error::Done | generator::Error::Cancel))
 }
 
 /// Runs `f` as part of a cell: panics on this thread are quiet (see the module docs).
