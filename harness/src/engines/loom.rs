@@ -3,7 +3,8 @@
 //! loom explores in a deterministic order, so the n-th execution of the same model under the same
 //! bound is always the same schedule: the token's schedule field is `pb<bound>-i<n>` (`pbx` when
 //! unbounded), and replaying explores again up to execution n. A detection is re-explored under
-//! every smaller bound (`shrink.rs`) and reported from the smallest that still finds it.
+//! every smaller bound (`shrink.rs`) and reported from the smallest that still finds it. Exploring
+//! records nothing; the reported detection's trace is its token's replay, recorded.
 
 use super::{shrink, threads_body, Executions, Exploration, Found, Job};
 use crate::scenario::ThreadsBody;
@@ -23,7 +24,9 @@ pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
         None => (job.budget.preemption_bound, job.offset() + job.budget.schedules),
         Some(schedule) => decode_schedule(schedule)?,
     };
-    let (schedules, mut failure) = explore_bound(job, body, bound, limit);
+    // A replay is recorded; a search is not (its detection is replayed, recorded, below).
+    let recorded = job.replay.is_some();
+    let (schedules, mut failure) = explore_bound(job, body, bound, limit, recorded);
     if let (Some(_), Some(found)) = (job.replay, &failure) {
         if schedules != limit {
             return Err(format!("replay failed at execution {schedules}, not {limit}: {}", found.message));
@@ -32,7 +35,8 @@ pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
     // A detection is reported as found under the smallest bound that still finds it.
     let shrink = match (job.replay, failure.take()) {
         (None, Some(found)) if job.shrink => {
-            let (smaller, shrunk) = shrink::smallest_bound(bound, &found, |b| explore_bound(job, body, Some(b), limit));
+            let (smaller, shrunk) =
+                shrink::smallest_bound(bound, &found, |b| explore_bound(job, body, Some(b), limit, false));
             failure = Some(smaller.map_or(found, |(_, found)| found));
             shrunk
         }
@@ -41,6 +45,7 @@ pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
             None
         }
     };
+    let failure = failure.map(|found| with_trace(job, body, found));
     Ok(Exploration {
         schedules,
         exhaustive: failure.is_none() && schedules < limit,
@@ -55,8 +60,28 @@ pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
     })
 }
 
-/// Explores executions 1..=`limit` under `bound`; the token's schedule field names both.
-fn explore_bound(job: &Job<'_>, body: ThreadsBody, bound: Option<usize>, limit: u64) -> (u64, Option<Found>) {
+/// `found` with its trace: its schedule explored again, recorded, exactly as its token replays.
+/// (A replay that does not fail the same way leaves it without one.)
+fn with_trace(job: &Job<'_>, body: ThreadsBody, found: Found) -> Found {
+    if found.trace.is_some() {
+        return found;
+    }
+    let Ok((bound, n)) = decode_schedule(&found.schedule) else { return found };
+    match explore_bound(job, body, bound, n, true) {
+        (ran, Some(replayed)) if ran == n && replayed.message == found.message => replayed,
+        _ => found,
+    }
+}
+
+/// Explores executions 1..=`limit` under `bound`, recording each one's trace if `recorded`; the
+/// token's schedule field names both.
+fn explore_bound(
+    job: &Job<'_>,
+    body: ThreadsBody,
+    bound: Option<usize>,
+    limit: u64,
+    recorded: bool,
+) -> (u64, Option<Found>) {
     // Every field set explicitly: loom's defaults read LOOM_* environment variables, and a cell
     // must not change verdict with the caller's environment.
     let mut builder = ::loom::model::Builder::new();
@@ -73,7 +98,7 @@ fn explore_bound(job: &Job<'_>, body: ThreadsBody, bound: Option<usize>, limit: 
     builder.log = false;
     builder.location = false;
 
-    let executions = Executions::new(job.scenario);
+    let executions = if recorded { Executions::new(job.scenario) } else { Executions::unrecorded() };
     let f = executions.body(Engine::Loom, body, job.variant);
     executions.run(|| builder.check(f), |n| format!("{}-i{n}", format_bound(bound)))
 }
