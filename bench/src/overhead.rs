@@ -82,6 +82,42 @@ fn calibrate(body: ThreadsBody, raw: Raw) -> Timing {
     }
 }
 
+/// Which side of a comparison runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// `run_cell`.
+    Racetrack,
+    /// The engine on its own.
+    Raw,
+}
+
+/// Runs one side of a comparison on `scenario`'s thread body: `rounds` explorations of
+/// `schedules` each under `engine` (`shuttle` or `loom`); the schedules run in all. What the timed
+/// pairs run, and what `--example overhead -- --side …` runs once, to count its instructions.
+pub fn run_side(scenario: &Scenario, engine: &str, side: Side, schedules: u64, rounds: u64) -> Result<u64, String> {
+    let body = scenario.threads.ok_or_else(|| format!("{} has no thread workload", scenario.id))?;
+    let (cells, scheduler, raw): (_, _, Raw) = match engine {
+        "loom" => (LOOM_CELL, SchedulerId::Loom, raw_loom),
+        "shuttle" => (SHUTTLE_CELL, SchedulerId::ShuttlePct, raw_shuttle),
+        other => return Err(format!("engine '{other}' is not shuttle or loom")),
+    };
+    let cell = scenario.schedulers(cells);
+    let mut ran = 0;
+    for _ in 0..rounds {
+        ran += match side {
+            Side::Raw => raw(body, schedules),
+            Side::Racetrack => {
+                let r = run_cell(&cell, scheduler, Variant::Fixed, &RunOptions::new(Some(1), Some(schedules)));
+                if !r.ok {
+                    return Err(format!("{} under {engine}: {}", scenario.id, racetrack::testing::describe(&r)));
+                }
+                r.schedules
+            }
+        };
+    }
+    Ok(ran)
+}
+
 fn pairs(
     scenario: &Scenario,
     engine: &'static str,
@@ -89,40 +125,23 @@ fn pairs(
     repeats: usize,
     raw: Raw,
 ) -> Result<Comparison, String> {
-    let (cells, scheduler) = match engine {
-        "loom" => (LOOM_CELL, SchedulerId::Loom),
-        _ => (SHUTTLE_CELL, SchedulerId::ShuttlePct),
-    };
-    let cell = scenario.schedulers(cells);
     let Timing { schedules, rounds } = calibrate(body, raw);
     let mut ours = Vec::new();
     let mut theirs = Vec::new();
     let mut ratios = Vec::new();
     let mut timed = 0;
     for i in 0..repeats {
-        let timed_ours = || -> Result<(u64, Duration), String> {
+        let timed_side = |side| -> Result<(u64, Duration), String> {
             let started = Instant::now();
-            let mut ran = 0;
-            for _ in 0..rounds {
-                let r = run_cell(&cell, scheduler, Variant::Fixed, &RunOptions::new(Some(1), Some(schedules)));
-                if !r.ok {
-                    return Err(format!("{} under {engine}: {}", scenario.id, racetrack::testing::describe(&r)));
-                }
-                ran += r.schedules;
-            }
+            let ran = run_side(scenario, engine, side, schedules, rounds)?;
             Ok((ran, started.elapsed()))
         };
-        let timed_raw = || {
-            let started = Instant::now();
-            let ran = (0..rounds).map(|_| raw(body, schedules)).sum::<u64>();
-            (ran, started.elapsed())
-        };
         let ((n_ours, t_ours), (n_raw, t_raw)) = if i % 2 == 0 {
-            let a = timed_ours()?;
-            (a, timed_raw())
+            let a = timed_side(Side::Racetrack)?;
+            (a, timed_side(Side::Raw)?)
         } else {
-            let b = timed_raw();
-            (timed_ours()?, b)
+            let b = timed_side(Side::Raw)?;
+            (timed_side(Side::Racetrack)?, b)
         };
         if n_ours != n_raw {
             return Err(format!(
