@@ -10,9 +10,11 @@ fn counter(variant: Variant) {
     let hits = Arc::new(AtomicUsize::new(0));
     let other = {
         let hits = Arc::clone(&hits);
-        thread::spawn(move || drop(hits.fetch_add(1, Ordering::SeqCst)))
+        thread::spawn(move || {
+            hits.fetch_add(1, Ordering::SeqCst);
+        })
     };
-    drop(hits.fetch_add(1, Ordering::SeqCst));
+    hits.fetch_add(1, Ordering::SeqCst);
     other.join().unwrap();
     if variant == Variant::Buggy {
         racetrack::safety!(hits.load(Ordering::SeqCst) != 2, "both counted");
@@ -27,7 +29,9 @@ static REPORTED: Counter = Counter::new(0);
 
 #[test]
 fn loom_outside_a_cell_reports_no_panic_after_cells_ran() {
-    std::panic::set_hook(Box::new(|_| drop(REPORTED.fetch_add(1, Ordering::SeqCst))));
+    std::panic::set_hook(Box::new(|_| {
+        REPORTED.fetch_add(1, Ordering::SeqCst);
+    }));
     for scheduler in [Loom, ShuttlePct, Loom] {
         let r = run_cell(&COUNTER, scheduler, Variant::Fixed, &RunOptions::new(Some(1), None));
         assert!(r.ok, "{r:?}");
