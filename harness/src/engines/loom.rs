@@ -45,7 +45,13 @@ pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
             None
         }
     };
-    let failure = failure.map(|found| with_trace(job, body, found));
+    let failure = failure.map(|found| {
+        found.with_trace(|schedule| {
+            let (bound, n) = decode_schedule(schedule).ok()?;
+            let (ran, replayed) = explore_bound(job, body, bound, n, true);
+            replayed.filter(|_| ran == n)
+        })
+    });
     Ok(Exploration {
         schedules,
         exhaustive: failure.is_none() && schedules < limit,
@@ -58,19 +64,6 @@ pub(crate) fn explore(job: &Job<'_>) -> Result<Exploration, String> {
         strategy: None,
         shrink,
     })
-}
-
-/// `found` with its trace: its schedule explored again, recorded, exactly as its token replays.
-/// (A replay that does not fail the same way leaves it without one.)
-fn with_trace(job: &Job<'_>, body: ThreadsBody, found: Found) -> Found {
-    if found.trace.is_some() {
-        return found;
-    }
-    let Ok((bound, n)) = decode_schedule(&found.schedule) else { return found };
-    match explore_bound(job, body, bound, n, true) {
-        (ran, Some(replayed)) if ran == n && replayed.message == found.message => replayed,
-        _ => found,
-    }
 }
 
 /// Explores executions 1..=`limit` under `bound`, recording each one's trace if `recorded`; the

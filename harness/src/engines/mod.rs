@@ -90,6 +90,21 @@ pub(crate) struct Found {
     pub trace: Option<Trace>,
 }
 
+impl Found {
+    /// This failure with its trace: `replay` runs its schedule again, recorded, exactly as its
+    /// token replays. A replay that does not fail with the same message leaves it without one
+    /// (the determinism checks of `racetrack run` report such a body).
+    pub fn with_trace(self, replay: impl FnOnce(&str) -> Option<Found>) -> Found {
+        if self.trace.is_some() {
+            return self;
+        }
+        match replay(&self.schedule) {
+            Some(replayed) if replayed.message == self.message => replayed,
+            _ => self,
+        }
+    }
+}
+
 /// What a backend is asked to do: explore under a budget, or run one recorded schedule.
 pub(crate) struct Job<'a> {
     pub scenario: &'a Scenario,
@@ -365,7 +380,8 @@ impl Executions {
         }
     }
 
-    /// The recorder, for threads an engine starts on its own (see [`trace::install`]).
+    /// The recorder (`None`: unrecorded), for threads an engine starts on its own (see
+    /// [`trace::install`]).
     pub fn recorder(&self) -> Option<&Recorder> {
         self.recorder.as_ref()
     }

@@ -34,8 +34,11 @@ pub(crate) fn explore_seeds(
     let current = Arc::new(AtomicU64::new(0));
     let virtual_ns = Arc::new(AtomicU64::new(0));
     let f = {
-        let (current, virtual_ns, recorder) =
-            (Arc::clone(&current), Arc::clone(&virtual_ns), executions.recorder().cloned().unwrap_or_default());
+        let (current, virtual_ns, recorder) = (
+            Arc::clone(&current),
+            Arc::clone(&virtual_ns),
+            executions.recorder().cloned().expect("seeded executions are recorded"),
+        );
         let body = move |variant| {
             let seeded = Seeded { seed: current.load(Ordering::SeqCst), virtual_ns: &virtual_ns, recorder: &recorder };
             once(variant, &seeded)

@@ -82,21 +82,8 @@ pub(crate) fn search(job: &Job<'_>, body: &Body, strategy: Box<dyn Scheduler + S
             (Some(found), shrunk)
         }
     };
-    let failure = failure.map(|found| recorded(job, body, found));
+    let failure = failure.map(|found| found.with_trace(|schedule| replay(job, body, schedule).ok()?.1));
     Exploration { schedules, failure, shrink, ..Exploration::default() }
-}
-
-/// `found` with its trace: the recorded replay of its schedule, exactly what its token replays.
-/// (A replay that does not fail the same way leaves it without one; the determinism checks of
-/// `racetrack run` report such a body.)
-fn recorded(job: &Job<'_>, body: &Body, found: Found) -> Found {
-    if found.trace.is_some() {
-        return found;
-    }
-    match replay(job, body, &found.schedule) {
-        Ok((_, Some(replayed))) if replayed.message == found.message => replayed,
-        _ => found,
-    }
 }
 
 /// Runs `body` under `strategy` until the strategy stops or an execution fails.
