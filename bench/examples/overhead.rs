@@ -6,7 +6,7 @@
 //! callgrind, which counts the same on a busy machine as on an idle one (wall-clock pairs on a
 //! shared 2-core machine spread by ±40 %).
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use racetrack_bench::overhead::{self, Side};
 use std::process::ExitCode;
 
@@ -18,7 +18,7 @@ struct Args {
     bodies: Vec<String>,
     /// Run this side once instead of timing pairs.
     #[arg(long)]
-    side: Option<SideArg>,
+    side: Option<Side>,
     /// The engine of `--side`.
     #[arg(long, default_value = "shuttle", value_parser = ["shuttle", "loom"])]
     engine: String,
@@ -31,12 +31,6 @@ struct Args {
     /// Timed pairs per body.
     #[arg(long, default_value_t = 7)]
     repeats: usize,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum SideArg {
-    Racetrack,
-    Raw,
 }
 
 /// The body's scenario, and whether loom can run it (as `racetrack-bench` decides).
@@ -52,10 +46,6 @@ fn main() -> ExitCode {
     for id in &args.bodies {
         let result = scenario(id).and_then(|(s, loom)| match args.side {
             Some(side) => {
-                let side = match side {
-                    SideArg::Racetrack => Side::Racetrack,
-                    SideArg::Raw => Side::Raw,
-                };
                 let ran = overhead::run_side(&s, &args.engine, side, args.schedules, args.rounds)?;
                 println!("{id} {} {side:?}: {ran} schedules", args.engine);
                 Ok(())

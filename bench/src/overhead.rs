@@ -51,10 +51,9 @@ pub struct Comparison {
 
 /// Compares `run_cell` with the raw engines on `scenario`'s thread body, `repeats` pairs each.
 pub fn compare(scenario: &Scenario, loom: bool, repeats: usize) -> Result<Vec<Comparison>, String> {
-    let body = scenario.threads.ok_or_else(|| format!("{} has no thread workload", scenario.id))?;
-    let mut out = vec![pairs(scenario, "shuttle", body, repeats, raw_shuttle)?];
+    let mut out = vec![pairs(scenario, "shuttle", repeats)?];
     if loom {
-        out.push(pairs(scenario, "loom", body, repeats, raw_loom)?);
+        out.push(pairs(scenario, "loom", repeats)?);
     }
     Ok(out)
 }
@@ -70,20 +69,20 @@ struct Timing {
     rounds: u64,
 }
 
-fn calibrate(body: ThreadsBody, raw: Raw) -> Timing {
+fn calibrate(scenario: &Scenario, engine: &str) -> Result<Timing, String> {
     let started = Instant::now();
-    let ran = raw(body, SCHEDULES).max(1);
+    let ran = run_side(scenario, engine, Side::Raw, SCHEDULES, 1)?.max(1);
     let took = started.elapsed().as_secs_f64().max(1e-9);
-    if ran < SCHEDULES {
+    Ok(if ran < SCHEDULES {
         Timing { schedules: SCHEDULES, rounds: ((TIMED.as_secs_f64() / took) as u64).clamp(1, MAX_ROUNDS) }
     } else {
         let schedules = (TIMED.as_secs_f64() / (took / ran as f64)) as u64;
         Timing { schedules: schedules.clamp(SCHEDULES, MAX_SCHEDULES), rounds: 1 }
-    }
+    })
 }
 
 /// Which side of a comparison runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Side {
     /// `run_cell`.
     Racetrack,
@@ -118,14 +117,8 @@ pub fn run_side(scenario: &Scenario, engine: &str, side: Side, schedules: u64, r
     Ok(ran)
 }
 
-fn pairs(
-    scenario: &Scenario,
-    engine: &'static str,
-    body: ThreadsBody,
-    repeats: usize,
-    raw: Raw,
-) -> Result<Comparison, String> {
-    let Timing { schedules, rounds } = calibrate(body, raw);
+fn pairs(scenario: &Scenario, engine: &'static str, repeats: usize) -> Result<Comparison, String> {
+    let Timing { schedules, rounds } = calibrate(scenario, engine)?;
     let mut ours = Vec::new();
     let mut theirs = Vec::new();
     let mut ratios = Vec::new();
